@@ -1,0 +1,16 @@
+/** Bindings and variables the Worker and its Durable Objects receive (wrangler.toml, secrets). */
+export interface Env {
+  CLUSTER: DurableObjectNamespace<import("./store/cluster-store.js").ClusterStore>;
+  /** Which ClusterStore this deployment serves; one Worker, one cluster. */
+  CLUSTER_NAME?: string;
+  /** Bearer token of the cluster administrator (a Worker secret). */
+  ADMIN_TOKEN?: string;
+  /** Compaction window: keep at least this many newest revisions (default 10000). */
+  COMPACT_KEEP_REVISIONS?: string;
+  /** Compaction window: keep at least this many seconds of history (default 3600). */
+  COMPACT_KEEP_SECONDS?: string;
+  /** Service cluster IP range (default 10.96.0.0/12). */
+  SERVICE_CLUSTER_IP_RANGE?: string;
+  /** NodePort range (default 30000-32767). */
+  SERVICE_NODE_PORT_RANGE?: string;
+}
