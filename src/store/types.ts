@@ -82,7 +82,7 @@ export interface WatchOptions {
   resourceVersion?: string;
   /** Send `BOOKMARK` events (with the current revision) periodically and before closing. */
   allowWatchBookmarks?: boolean;
-  /** Close the stream after this many seconds. */
+  /** Close the stream after this many seconds (absent: 30 to 60 minutes, as kube-apiserver). */
   timeoutSeconds?: number;
 }
 
@@ -113,6 +113,22 @@ export type WriteOp =
       releases?: Claim[];
     };
 
+/** One committed change, for the controller host's catch-up (`Store.changes`). */
+export interface ChangeEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  resource: string;
+  /** The new state; for DELETED the last state with the deletion's resourceVersion. */
+  object: Stored;
+}
+
+export interface ChangesResult {
+  events: ChangeEvent[];
+  /** The revision the caller has now seen: the last event's, or the current one if none. */
+  revision: number;
+  /** More changes follow (the page was cut at `limit`). */
+  more: boolean;
+}
+
 export interface CompactionResult {
   /** Everything at or below this revision that is superseded or deleted is gone. */
   compactRevision: number;
@@ -126,8 +142,9 @@ export interface Store {
   list(resource: string, options: ListOptions): Promise<StoreResult<ListResult>>;
 
   /**
-   * Create. The store sets `metadata.uid`, `creationTimestamp`, `resourceVersion`, and the name
-   * from `generateName` (plus 5 random characters) when `name` is empty. The object is stored as
+   * Create. The store sets `metadata.uid` (unless the registry already chose one),
+   * `creationTimestamp`, `resourceVersion`, and the name from `generateName` (plus 5 random
+   * characters) when `name` is empty. The object is stored as
    * given otherwise (the registry has already defaulted and validated it).
    */
   create(resource: string, object: KubeObject, claims?: Claim[]): Promise<StoreResult<Stored>>;
@@ -155,6 +172,13 @@ export interface Store {
    * the stream carries one `ERROR` event whose object is a 410 `Expired` Status, then closes.
    */
   watch(resource: string, options: WatchOptions): Promise<ReadableStream<Uint8Array>>;
+
+  /**
+   * Committed changes after `after`, oldest first, of the named resources (all if omitted), at
+   * most `limit` (default 500). `Expired` if `after` is below the compacted revision: the caller
+   * must relist. This is how the controller host catches up after a poke or alarm.
+   */
+  changes(after: number, options?: { resources?: string[]; limit?: number }): Promise<StoreResult<ChangesResult>>;
 
   /** Values held in a claim pool (e.g. every allocated nodePort). */
   claimed(pool: string): Promise<string[]>;
