@@ -16,6 +16,8 @@ export type Action =
       namespace: string;
       /** Full object with `metadata.resourceVersion` of what was observed (compare-and-swap). */
       object: KubeObject;
+      /** `finalize`: only the Namespace's `spec.finalizers` change, as kube's finalize subresource. */
+      subresource?: "finalize";
     }
   | {
       type: "updateStatus";
