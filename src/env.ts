@@ -1,6 +1,8 @@
 /** Bindings and variables the Worker and its Durable Objects receive (wrangler.toml, secrets). */
 export interface Env {
   CLUSTER: DurableObjectNamespace<import("./store/cluster-store.js").ClusterStore>;
+  /** The controller manager (controllers and scheduler), one per cluster; the store pokes it. */
+  CONTROLLERS: DurableObjectNamespace<import("./controllers/manager.js").ControllerManager>;
   /** Which ClusterStore this deployment serves; one Worker, one cluster. */
   CLUSTER_NAME?: string;
   /** Bearer token of the cluster administrator (a Worker secret). */
@@ -9,6 +11,8 @@ export interface Env {
   COMPACT_KEEP_REVISIONS?: string;
   /** Compaction window: keep at least this many seconds of history (default 3600). */
   COMPACT_KEEP_SECONDS?: string;
+  /** How often the compaction alarm runs, in seconds (default 300). */
+  COMPACT_INTERVAL_SECONDS?: string;
   /** Service cluster IP range (default 10.96.0.0/12). */
   SERVICE_CLUSTER_IP_RANGE?: string;
   /** NodePort range (default 30000-32767). */

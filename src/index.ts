@@ -1,9 +1,26 @@
+/** The Worker: the Kubernetes API (src/api) over the registry, and the ClusterStore Durable Object. */
+import { createApp } from "./api/app.js";
 import type { Env } from "./env.js";
+import { ensureSystemNamespaces } from "./registry/bootstrap.js";
+import { createRegistry } from "./registry/registry.js";
+import { storeFor } from "./registry/store-client.js";
+import { namespaceDef, resources } from "./resources/index.js";
 export { ClusterStore } from "./store/cluster-store.js";
+export { ControllerManager } from "./controllers/manager.js";
+
+const registryFor = (env: Env) => createRegistry(storeFor(env), { env });
+const app = createApp({ resources, registryFor });
+
+/** Once per isolate: the system namespaces exist before the first request is served. */
+let bootstrapped: Promise<void> | undefined;
 
 export default {
-  async fetch(_req: Request, env: Env): Promise<Response> {
-    const stub = env.CLUSTER.get(env.CLUSTER.idFromName(env.CLUSTER_NAME ?? "default"));
-    return Response.json({ rev: await stub.currentRevision() });
+  async fetch(request, env, ctx) {
+    bootstrapped ??= ensureSystemNamespaces(registryFor(env), namespaceDef).catch((e: unknown) => {
+      bootstrapped = undefined; // try again on the next request
+      throw e;
+    });
+    await bootstrapped;
+    return app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

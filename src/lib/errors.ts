@@ -90,6 +90,13 @@ export const errors = {
       `${qualifiedResource(t)}${t.name ? ` "${t.name}"` : ""} is forbidden: User "${user}" cannot ${verb} resource "${t.kind}"${t.group ? ` in API group "${t.group}"` : ' in API group ""'}${namespace ? ` in the namespace "${namespace}"` : " at the cluster scope"}`,
       { group: t.group, kind: t.kind, name: t.name },
     ),
+  /** 403 for a rule rather than a permission: `namespaces "default" is forbidden: <why>`. */
+  forbiddenBecause: (t: ErrorTarget, why: string) =>
+    new ApiError(403, "Forbidden", `${qualifiedResource(t)} "${t.name ?? ""}" is forbidden: ${why}`, {
+      name: t.name,
+      group: t.group,
+      kind: t.kind,
+    }),
   notFound: (t: ErrorTarget) =>
     new ApiError(404, "NotFound", `${qualifiedResource(t)} "${t.name}" not found`, {
       name: t.name,
@@ -129,7 +136,8 @@ export const errors = {
   invalid: (kind: string, name: string, fieldErrors: FieldError[], group?: string) => {
     const list = fieldErrors.map((e) => `${e.field}: ${e.message}`);
     const summary = list.length === 1 ? list[0] : `[${list.join(", ")}]`;
-    return new ApiError(422, "Invalid", `${kind} "${name}" is invalid: ${summary}`, {
+    const qualifiedKind = group ? `${kind}.${group}` : kind;
+    return new ApiError(422, "Invalid", `${qualifiedKind} "${name}" is invalid: ${summary}`, {
       name,
       group,
       kind,

@@ -13,6 +13,13 @@ export interface UserInfo {
   groups: string[];
 }
 
+export interface PodBindingRequest {
+  namespace: string;
+  name: string;
+  uid: string;
+  node: string;
+}
+
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
 export interface WriteOptions {
@@ -37,13 +44,16 @@ export interface Registry {
   watch(def: ResourceDef, options: WatchOptions): Promise<ReadableStream<Uint8Array>>;
 
   create(def: ResourceDef, namespace: string, body: KubeObject, options?: WriteOptions): Promise<Stored>;
-  /** PUT: full replacement of the main resource (status kept) or, with `subresource: "status"`, of status only. */
+  /**
+   * PUT: full replacement of the main resource (status kept); with `subresource: "status"`, of
+   * status only; with `"finalize"` (Namespaces), of `spec.finalizers` only.
+   */
   update(
     def: ResourceDef,
     namespace: string,
     name: string,
     body: KubeObject,
-    options?: WriteOptions & { subresource?: "status" },
+    options?: WriteOptions & { subresource?: "status" | "finalize" },
   ): Promise<Stored>;
   patch(
     def: ResourceDef,
@@ -76,4 +86,9 @@ export interface Registry {
 
   /** `pods/binding`: set `spec.nodeName` of an unbound pod (409 if already bound). */
   bind(namespace: string, podName: string, binding: KubeObject): Promise<void>;
+  /**
+   * Many bindings at once (the scheduler's batch), written in store transactions of a size
+   * SQLite's limits allow; each result says whether that binding failed and why.
+   */
+  bindMany(bindings: PodBindingRequest[]): Promise<{ binding: PodBindingRequest; error?: string }[]>;
 }

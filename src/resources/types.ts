@@ -80,6 +80,24 @@ export interface ResourceDef<T extends KubeObject = KubeObject> {
 
   table: TableDef<T>;
   scale?: ScaleDef<T>;
+  /** How the kind is deleted, where it differs from "at once, unless finalizers remain". */
+  deletion?: DeletionDef<T>;
+}
+
+/** Kind-specific deletion rules (Pod graceful deletion, Namespace finalization). */
+export interface DeletionDef<T extends KubeObject = KubeObject> {
+  /**
+   * Seconds the object lingers with `deletionTimestamp` before it is removed (Pods bound to a
+   * node: until the node confirms); 0 removes it at once. `requested` is DeleteOptions'
+   * `gracePeriodSeconds`.
+   */
+  gracePeriodSeconds?(obj: T, requested: number | undefined): number;
+  /** Finalizers kept outside `metadata.finalizers` (Namespace `spec.finalizers`). */
+  pendingFinalizers?(obj: T): string[];
+  /** Set what deletion changes besides `deletionTimestamp` (Namespace `status.phase: Terminating`). */
+  prepareForDelete?(obj: T, ctx: StrategyContext): void;
+  /** Objects that may never be deleted (the `default` namespace): a reason, or undefined. */
+  forbidden?(obj: T): string | undefined;
 }
 
 /** `deployments.apps`, `pods`: the store's key for a kind. */
