@@ -15,10 +15,20 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, main: "./src/index.ts" })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            main: "./src/index.ts",
+            // Secrets are refused without a key (src/registry/secret-encryption.ts); a test key, never a real one.
+            miniflare: { bindings: { ENCRYPTION_KEY: "dGVzdC1rZXktZm9yLXNraWZmLXdvcmtlcnMtdGVzdHM=" } },
+          }),
+        ],
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
+          // cron-parser is CommonJS and `require`s luxon; unbundled in workerd it gets luxon's
+          // ESM build and `DateTime` is undefined. Pre-bundling both fixes the interop.
+          deps: { optimizer: { ssr: { enabled: true, include: ["cron-parser", "luxon"] } } },
         },
       },
       {

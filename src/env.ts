@@ -7,6 +7,11 @@ export interface Env {
   CLUSTER_NAME?: string;
   /** Bearer token of the cluster administrator (a Worker secret). */
   ADMIN_TOKEN?: string;
+  /**
+   * Keys that encrypt Secrets at rest: comma-separated base64 32-byte keys, the first used for
+   * writes, all for reads (a Worker secret; `.dev.vars` locally).
+   */
+  ENCRYPTION_KEY?: string;
   /** Compaction window: keep at least this many newest revisions (default 10000). */
   COMPACT_KEEP_REVISIONS?: string;
   /** Compaction window: keep at least this many seconds of history (default 3600). */

@@ -1,7 +1,9 @@
-/** The Worker: the Kubernetes API (src/api) over the registry, and the ClusterStore Durable Object. */
+/** The Worker: the Kubernetes API (src/api) over the registry, and the Durable Objects behind it. */
 import { createApp } from "./api/app.js";
 import type { Env } from "./env.js";
 import { ensureSystemNamespaces } from "./registry/bootstrap.js";
+import { METRICS_PATH, serveMetrics } from "./metrics/handler.js";
+import { openApiSchemas } from "./openapi/index.js";
 import { createRegistry } from "./registry/registry.js";
 import { storeFor } from "./registry/store-client.js";
 import { namespaceDef, resources } from "./resources/index.js";
@@ -9,7 +11,7 @@ export { ClusterStore } from "./store/cluster-store.js";
 export { ControllerManager } from "./controllers/manager.js";
 
 const registryFor = (env: Env) => createRegistry(storeFor(env), { env });
-const app = createApp({ resources, registryFor });
+const app = createApp({ resources, registryFor, schemas: openApiSchemas });
 
 /** Once per isolate: the system namespaces exist before the first request is served. */
 let bootstrapped: Promise<void> | undefined;
@@ -21,6 +23,7 @@ export default {
       throw e;
     });
     await bootstrapped;
+    if (new URL(request.url).pathname === METRICS_PATH) return serveMetrics(request, env);
     return app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

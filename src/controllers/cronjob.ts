@@ -16,8 +16,8 @@
 import { CronExpressionParser } from "cron-parser";
 import type { CronJob, Job } from "../lib/types.js";
 import { clone, deepEqual, rfc3339 } from "../lib/json.js";
-import { controllerRef, isControlledBy } from "./garbage-collector.js";
 import { finishedCondition } from "./job.js";
+import { isControlledBy, newControllerRef } from "./pod-util.js";
 import type { Action, Plan } from "./types.js";
 
 export const CRONJOB_RESOURCE = "cronjobs.batch";
@@ -314,7 +314,7 @@ function jobFromTemplate(cj: CronJob, name: string, scheduled: Date, timeZone: s
       namespace: cj.metadata.namespace,
       ...(template.metadata?.labels ? { labels: template.metadata.labels } : {}),
       annotations: { ...(template.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP_ANNOTATION]: rfc3339InZone(scheduled, timeZone) },
-      ownerReferences: [controllerRef({ ...cj, apiVersion: "batch/v1", kind: "CronJob" })],
+      ownerReferences: [newControllerRef(cj, { apiVersion: "batch/v1", kind: "CronJob" })],
     },
     spec: template.spec,
   };

@@ -159,17 +159,20 @@ export function correlateEvent(event: Event, existing: readonly Event[], now: Da
 
 /**
  * Build and correlate a pass's event actions in order, each seeing the ones before it, so that a
- * pass which records the same event twice writes one Event with count 2.
+ * pass which records the same event twice writes one Event with count 2. `firstSeq` numbers the
+ * new Events' names; the host keeps it rising, so that passes within one millisecond (or on a
+ * clock that tests hold still) never pick the same name.
  */
 export function recordEvents(
   actions: readonly EventAction[],
   existing: readonly Event[],
   source: EventSource,
   now: Date,
+  firstSeq = 0,
 ): Action[] {
   const known = [...existing];
-  return actions.map((action, seq) => {
-    const write = correlateEvent(buildEvent(action, source, now, seq), known, now);
+  return actions.map((action, i) => {
+    const write = correlateEvent(buildEvent(action, source, now, firstSeq + i), known, now);
     if (write.type === "create") {
       known.push(write.object as Event);
     } else if (write.type === "patch") {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../lib/types.js";
-import { controllerRef, reconcileGarbage, type GcObject } from "./garbage-collector.js";
+import { reconcileGarbage, type GcObject } from "./garbage-collector.js";
+import { newControllerRef } from "./pod-util.js";
 import type { Action } from "./types.js";
+
+const controllerRef = (owner: KubeObject) => newControllerRef(owner, { apiVersion: owner.apiVersion!, kind: owner.kind! });
 
 function obj(kind: string, name: string, owners: KubeObject[] = [], extra: Partial<KubeObject["metadata"]> = {}): KubeObject {
   return {

@@ -31,28 +31,6 @@ export interface GarbageCollectorInput {
   objects: readonly GcObject[];
 }
 
-/** The reference a controller puts on what it creates: `controller` and `blockOwnerDeletion` set. */
-export function controllerRef(owner: KubeObject): OwnerReference {
-  return {
-    apiVersion: owner.apiVersion ?? "",
-    kind: owner.kind ?? "",
-    name: owner.metadata.name ?? "",
-    uid: owner.metadata.uid ?? "",
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
-
-/** The owner reference marked `controller`, if any (apimachinery `GetControllerOf`). */
-export function controllerOf(obj: KubeObject): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
-}
-
-/** Whether `obj` is controlled by the object with `uid`. */
-export function isControlledBy(obj: KubeObject, uid: string | undefined): boolean {
-  return uid !== undefined && controllerOf(obj)?.uid === uid;
-}
-
 function hasFinalizer(obj: KubeObject, finalizer: string): boolean {
   return obj.metadata.finalizers?.includes(finalizer) ?? false;
 }

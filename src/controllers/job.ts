@@ -16,8 +16,7 @@
  */
 import type { Job, Pod } from "../lib/types.js";
 import { clone, deepEqual, rfc3339 } from "../lib/json.js";
-import { controllerRef, isControlledBy } from "./garbage-collector.js";
-import { isPodReady } from "./pod-util.js";
+import { isControlledBy, isPodReady, newControllerRef } from "./pod-util.js";
 import type { Action, Plan } from "./types.js";
 
 export const JOB_RESOURCE = "jobs.batch";
@@ -321,7 +320,7 @@ function podFromTemplate(job: Job, index: number | undefined, suffix: string): P
       namespace: job.metadata.namespace,
       labels,
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-      ownerReferences: [controllerRef({ ...job, apiVersion: "batch/v1", kind: "Job" })],
+      ownerReferences: [newControllerRef(job, { apiVersion: "batch/v1", kind: "Job" })],
     },
     spec,
   };

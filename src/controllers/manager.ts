@@ -12,33 +12,45 @@ import { createRegistry } from "../registry/registry.js";
 import { storeFor } from "../registry/store-client.js";
 import { resourceByKey } from "../resources/index.js";
 import { applyMigrations } from "../store/migrate.js";
-import { controllers } from "./host/adapters/index.js";
+import { createControllers } from "./host/adapters/index.js";
+import { countingStore, type StoreCounter } from "./host/counting-store.js";
 import { DueTable } from "./host/due-table.js";
-import { ControllerHost, type Clock, type RunStats } from "./host/run.js";
+import { ControllerHost, emptyStats, type Clock, type RunStats } from "./host/run.js";
 import { randomSuffix } from "./pod-util.js";
 
 const systemClock: Clock = { now: () => Date.now() };
+/** Prefix of the log line each working run prints (JSON `RunReport` follows). */
+export const RUN_LOG_PREFIX = "skiff-controllers-run";
+
+/** One run's figures: the host's counts, store round trips, and wall time. */
+export interface RunReport extends RunStats {
+  storeCalls: number;
+  /**
+   * Wall-clock ms of the run. workerd advances its clock only across I/O, so this is CPU plus
+   * store round trips, not CPU alone.
+   */
+  durationMs: number;
+}
 
 export class ControllerManager extends DurableObject<Env> {
   /** Tests replace this to move time (`runInDurableObject`); everything else reads it. */
   clock: Clock = systemClock;
-  private readonly table: DueTable;
   private readonly host: ControllerHost;
-  private running: Promise<void> | undefined;
-  lastRun: RunStats | undefined;
+  private readonly counter: StoreCounter = { calls: 0 };
+  private running: Promise<RunReport> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const db = drizzle(ctx.storage);
     ctx.blockConcurrencyWhile(async () => applyMigrations(ctx.storage, bundle));
-    this.table = new DueTable(db);
     const clock: Clock = { now: () => this.clock.now() };
+    const store = countingStore(storeFor(env), this.counter);
     this.host = new ControllerHost({
-      store: storeFor(env),
-      registry: createRegistry(storeFor(env), { env, now: () => new Date(clock.now()) }),
-      table: this.table,
+      store,
+      registry: createRegistry(store, { env, now: () => new Date(clock.now()) }),
+      table: new DueTable(db),
       clock,
-      controllers,
+      controllers: createControllers(),
       defFor: resourceByKey,
       randomSuffix,
     });
@@ -56,24 +68,27 @@ export class ControllerManager extends DurableObject<Env> {
   }
 
   /** Run now (tests, and the alarm); concurrent callers share one run. */
-  async runOnce(): Promise<RunStats> {
-    const stats: RunStats = { rounds: 0, reconciles: 0, actions: 0, failures: 0 };
-    this.running ??= (async () => {
-      try {
-        const next = await this.host.run(stats);
-        await this.setAlarmFor(next);
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    await this.running;
-    this.lastRun = stats;
-    return stats;
+  async runOnce(): Promise<RunReport> {
+    this.running ??= this.runAndArm().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async runAndArm(): Promise<RunReport> {
+    const started = Date.now();
+    const callsBefore = this.counter.calls;
+    const stats = emptyStats();
+    const next = await this.host.run(stats);
+    await this.setAlarmFor(next);
+    const report: RunReport = { ...stats, storeCalls: this.counter.calls - callsBefore, durationMs: Date.now() - started };
+    // One structured line per run that did work: what bench/controllers.mjs reads.
+    if (report.reconciles > 0) console.log(`${RUN_LOG_PREFIX} ${JSON.stringify(report)}`);
+    return report;
   }
 
   /** The alarm runs on real time; due times are on the (possibly moved) clock. */
-  private async setAlarmFor(dueAt: number | undefined): Promise<void> {
-    if (dueAt === undefined) return this.ctx.storage.deleteAlarm();
+  private async setAlarmFor(dueAt: number): Promise<void> {
     const delay = Math.max(0, dueAt - this.clock.now());
     await this.ctx.storage.setAlarm(Date.now() + delay);
   }

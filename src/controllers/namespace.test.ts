@@ -59,7 +59,7 @@ describe("reconcileNamespace", () => {
     contents = [{ resource: "pods", objects: [] }];
     const second = reconcileNamespace({ namespace, contents, now: new Date(now.getTime() + 1000) });
     expect(second.actions).toHaveLength(1);
-    expect(second.actions[0]).toMatchObject({ type: "update", resource: "namespaces", namespace: "" });
+    expect(second.actions[0]).toMatchObject({ type: "update", resource: "namespaces", namespace: "", subresource: "finalize" });
     const finalized = (second.actions[0] as { object: Namespace }).object;
     expect(finalized.spec?.finalizers).toEqual([]);
     expect(finalized.metadata.resourceVersion).toBe("7");

@@ -5,10 +5,9 @@
  * propagation, as upstream), and once nothing is left the `kubernetes` finalizer is removed from
  * `spec.finalizers`, after which the registry removes the Namespace.
  *
- * Upstream removes the finalizer through the `namespaces/{name}/finalize` subresource; the Action
- * vocabulary has no such subresource, so this emits an `update` of the Namespace (compare-and-swap
- * on its resourceVersion) whose `spec.finalizers` lacks `kubernetes`: the registry must accept
- * that change of `spec.finalizers` from the controller. Discovery and group-version failures cannot
+ * As upstream, the finalizer is removed through the `namespaces/{name}/finalize` subresource: an
+ * `update` with `subresource: "finalize"` (compare-and-swap on the observed resourceVersion).
+ * Discovery and group-version failures cannot
  * happen here (the host lists every kind it knows), so those two conditions are always False.
  */
 import type { KubeObject, Namespace } from "../lib/types.js";

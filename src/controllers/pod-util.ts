@@ -111,15 +111,21 @@ export function controllerRefOf(obj: KubeObject): OwnerReference | undefined {
   return obj.metadata.ownerReferences?.find((r) => r.controller === true);
 }
 
-export function newControllerRef(owner: Stored, kind: OwnerKind): OwnerReference {
+/** The reference a controller puts on what it creates: `controller` and `blockOwnerDeletion` set. */
+export function newControllerRef(owner: KubeObject, kind: OwnerKind): OwnerReference {
   return {
     apiVersion: kind.apiVersion,
     kind: kind.kind,
-    name: owner.metadata.name,
-    uid: owner.metadata.uid,
+    name: owner.metadata.name ?? "",
+    uid: owner.metadata.uid ?? "",
     controller: true,
     blockOwnerDeletion: true,
   };
+}
+
+/** Whether `obj` is controlled by the object with `uid`. */
+export function isControlledBy(obj: KubeObject, uid: string | undefined): boolean {
+  return uid !== undefined && controllerRefOf(obj)?.uid === uid;
 }
 
 export interface Claim<T extends KubeObject> {

@@ -45,6 +45,14 @@ export type Action =
       gracePeriodSeconds?: number;
     }
   | {
+      /** `pods/binding`: the scheduler's decision. Consecutive binds are written in batches. */
+      type: "bind";
+      namespace: string;
+      name: string;
+      uid: string;
+      node: string;
+    }
+  | {
       type: "event";
       /** The object the event is about. */
       involvedObject: KubeObject;

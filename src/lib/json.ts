@@ -19,7 +19,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 /** A deep copy through JSON, which is what the store keeps anyway (drops `undefined`). */
 export function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 /** The value at a dotted path (`spec.template.spec`), or undefined. */

@@ -39,11 +39,11 @@ describe("validateFields", () => {
   });
 
   it.each([
-    [{ replica: 2 }, 'strict decoding error: unknown field "spec.replica"'],
+    [{ replica: 2 }, 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"'],
     [
       { replica: 2, template: { metadata: {}, spec: { containers: [{ name: "a", imagee: "x" }] } } },
       // Document order: `template` sits before `replica` in the spec built above.
-      'strict decoding error: unknown field "spec.template.spec.containers[0].imagee", unknown field "spec.replica"',
+      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.template.spec.containers[0].imagee", unknown field "spec.replica"',
     ],
   ])("Strict refuses unknown fields with 400, naming each (%j)", (spec, message) => {
     const e = run(deployment(spec), { fieldValidation: "Strict" });
@@ -54,9 +54,20 @@ describe("validateFields", () => {
 
   it("finds unknown fields in metadata, status and top level", () => {
     const obj = deployment({}, { metadata: { name: "x", labelz: {} }, status: { replicaz: 1 }, extra: true });
-    expect(run(obj, { fieldValidation: "Strict" })?.message).toBe(
-      'strict decoding error: unknown field "metadata.labelz", unknown field "status.replicaz", unknown field "extra"',
+    expect(run(obj, { fieldValidation: "Strict" })?.message).toMatch(
+      /: strict decoding error: unknown field "metadata.labelz", unknown field "status.replicaz", unknown field "extra"$/,
     );
+  });
+
+  it("names no kind when the result of a patch is checked", () => {
+    const e = (() => {
+      try {
+        validateFields("apps/v1", "Deployment", deployment({ replica: 2 }), { fieldValidation: "Strict" }, "patch");
+      } catch (err) {
+        return err as ApiError;
+      }
+    })();
+    expect(e?.message).toBe('strict decoding error: unknown field "spec.replica"');
   });
 
   it("Warn drops them and adds one warning per field", () => {
@@ -79,7 +90,9 @@ describe("validateFields", () => {
 
   it("knows core kinds: Secret data keys are free, its other fields are not", () => {
     const secret: KubeObject = { apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, data: { "any.key": "eA==" }, typ: "Opaque" };
-    expect(run(secret, { fieldValidation: "Strict" }, "v1", "Secret")?.message).toBe('strict decoding error: unknown field "typ"');
+    expect(run(secret, { fieldValidation: "Strict" }, "v1", "Secret")?.message).toBe(
+      'Secret in version "v1" cannot be handled as a Secret: strict decoding error: unknown field "typ"',
+    );
   });
 
   it("leaves kinds without a schema alone", () => {

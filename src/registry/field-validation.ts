@@ -43,9 +43,18 @@ export function unknownFields(value: unknown, schema: Schema, prune: boolean, pa
   return found;
 }
 
-/** kube-apiserver's 400 for unknown fields under `Strict`. */
-export function strictDecodingError(paths: string[]): Error {
-  return errors.badRequest(`strict decoding error: ${paths.map((p) => `unknown field "${p}"`).join(", ")}`);
+/** What was checked: a request body (create, update, apply) or the result of a patch. */
+export type Checked = "body" | "patch";
+
+/**
+ * kube-apiserver's 400 for unknown fields under `Strict`. A body fails in its decoder, which
+ * names the kind: `Deployment in version "v1" cannot be handled as a Deployment: strict decoding
+ * error: unknown field "spec.replica"`; a patch result fails in the converter, which does not.
+ */
+export function strictDecodingError(apiVersion: string, kind: string, paths: string[], checked: Checked): Error {
+  const message = `strict decoding error: ${paths.map((p) => `unknown field "${p}"`).join(", ")}`;
+  const version = apiVersion.split("/").at(-1);
+  return errors.badRequest(checked === "body" ? `${kind} in version "${version}" cannot be handled as a ${kind}: ${message}` : message);
 }
 
 /**
@@ -53,13 +62,13 @@ export function strictDecodingError(paths: string[]): Error {
  * throws under `Strict`, otherwise removes the unknown fields in place (warning under `Warn`).
  * Kinds without a generated schema are left alone.
  */
-export function validateFields(apiVersion: string, kind: string, obj: KubeObject, options: WriteOptions): void {
+export function validateFields(apiVersion: string, kind: string, obj: KubeObject, options: WriteOptions, checked: Checked = "body"): void {
   const name = schemaNameOf(apiVersion, kind);
   if (!name) return;
   const directive: FieldValidation = options.fieldValidation ?? "Warn";
   const unknown = unknownFields(obj, SCHEMAS[name], directive !== "Strict");
   if (unknown.length === 0) return;
-  if (directive === "Strict") throw strictDecodingError(unknown);
+  if (directive === "Strict") throw strictDecodingError(apiVersion, kind, unknown, checked);
   if (directive === "Warn") options.warnings?.push(...unknown.map((p) => `unknown field "${p}"`));
 }
 

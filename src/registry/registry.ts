@@ -47,6 +47,8 @@ export interface RegistryOptions {
   env?: Env;
 }
 
+/** How long an active namespace is trusted without reading it again. */
+const NAMESPACE_CACHE_MS = 2000;
 /** Pods bound per store transaction: one update per pod keeps each statement small. */
 const BIND_BATCH = 50;
 /** How often a write that lost a compare-and-swap race to a concurrent writer is retried. */
@@ -61,6 +63,9 @@ export function createRegistry(store: Store, options: RegistryOptions = {}): Reg
 }
 
 class StoreRegistry implements Registry {
+  /** Namespaces seen active, and when (ms). */
+  private readonly activeNamespaces = new Map<string, number>();
+
   constructor(
     private readonly store: Store,
     private readonly now: () => Date,
@@ -159,7 +164,7 @@ class StoreRegistry implements Registry {
       if (type === "apply") return this.apply(def, namespace, name, old && withTypeMeta(def, old), patch, options);
       if (!old) throw errors.notFound(target(def, name));
       const next = applyPatch(def, withTypeMeta(def, old), type, patch);
-      validateFields(apiVersionOf(def), def.kind, next, options);
+      validateFields(apiVersionOf(def), def.kind, next, options, "patch");
       const requestedRV = next.metadata?.resourceVersion;
       if (requestedRV && requestedRV !== old.metadata.resourceVersion) throw errors.staleResourceVersion(target(def, name));
       return this.write(def, old, next, options);
@@ -216,7 +221,9 @@ class StoreRegistry implements Registry {
     let errs: FieldError[];
     if (options.subresource === "status") {
       const status = next.status;
-      next = { ...clone(old), status, metadata: { ...clone(old.metadata), managedFields: next.metadata.managedFields } };
+      const annotations = def.statusWritesAnnotations ? next.metadata.annotations : old.metadata.annotations;
+      next = { ...clone(old), status, metadata: { ...clone(old.metadata), annotations, managedFields: next.metadata.managedFields } };
+      if (!annotations) delete next.metadata.annotations;
       errs = def.validateStatusUpdate?.(next, old) ?? [];
     } else if (options.subresource === "finalize") {
       const finalizers = (next.spec as { finalizers?: string[] } | undefined)?.finalizers;
@@ -260,7 +267,7 @@ class StoreRegistry implements Registry {
     def: ResourceDef,
     namespace: string,
     name: string,
-    options: DeleteOptions & { dryRun?: boolean } = {},
+    options: Omit<DeleteOptions, "dryRun"> & { dryRun?: boolean } = {},
   ): Promise<{ object: Stored; gone: boolean }> {
     return this.retryOnConflict(options.preconditions?.resourceVersion, async () => {
       const old = await this.get(def, namespace, name);
@@ -311,7 +318,7 @@ class StoreRegistry implements Registry {
   async deleteCollection(
     def: ResourceDef,
     options: ListOptions,
-    deleteOptions: DeleteOptions & { dryRun?: boolean } = {},
+    deleteOptions: Omit<DeleteOptions, "dryRun"> & { dryRun?: boolean } = {},
   ): Promise<Stored[]> {
     const deleted: Stored[] = [];
     let cont: string | undefined;
@@ -424,9 +431,15 @@ class StoreRegistry implements Registry {
     }
   }
 
-  /** NamespaceLifecycle admission: no new content in a missing or terminating namespace. */
+  /**
+   * NamespaceLifecycle admission: no new content in a missing or terminating namespace. Like
+   * upstream's (which reads an informer cache) it may be a moment behind: an active namespace is
+   * remembered briefly, which halves the store calls of a controller creating many pods.
+   */
   private async requireActiveNamespace(def: ResourceDef, obj: KubeObject): Promise<void> {
     const namespace = obj.metadata.namespace ?? "";
+    const seen = this.activeNamespaces.get(namespace);
+    if (seen !== undefined && this.now().getTime() - seen < NAMESPACE_CACHE_MS) return;
     const ns = await this.store.get("namespaces", "", namespace);
     if (!ns) throw errors.notFound({ kind: "namespaces", name: namespace });
     if (ns.metadata.deletionTimestamp) {
@@ -435,6 +448,7 @@ class StoreRegistry implements Registry {
         `unable to create new content in namespace ${namespace} because it is being terminated`,
       );
     }
+    this.activeNamespaces.set(namespace, this.now().getTime());
   }
 
   private async allocateFor(def: ResourceDef, obj: KubeObject): Promise<Claim[]> {

@@ -71,12 +71,12 @@ export interface Registry {
     def: ResourceDef,
     namespace: string,
     name: string,
-    options?: DeleteOptions & { dryRun?: boolean },
+    options?: Omit<DeleteOptions, "dryRun"> & { dryRun?: boolean },
   ): Promise<{ object: Stored; gone: boolean }>;
   deleteCollection(
     def: ResourceDef,
     options: ListOptions,
-    deleteOptions?: DeleteOptions & { dryRun?: boolean },
+    deleteOptions?: Omit<DeleteOptions, "dryRun"> & { dryRun?: boolean },
   ): Promise<Stored[]>;
 
   /** `autoscaling/v1` Scale of a Deployment, ReplicaSet or StatefulSet. */

@@ -67,6 +67,7 @@ export const deploymentDef: ResourceDef<Deployment> = {
   categories: ["all"],
   subresources: ["status", "scale"],
   hasStatus: true,
+  statusWritesAnnotations: true,
   // Annotations bump generation too: the controller copies them to ReplicaSets.
   generationPaths: ["spec", "metadata.annotations"],
 

@@ -75,6 +75,11 @@ export interface ResourceDef<T extends KubeObject = KubeObject> {
   validate(obj: T): FieldError[];
   /** Validate an update: immutable fields and the same rules as `validate`. */
   validateUpdate?(obj: T, old: T): FieldError[];
+  /**
+   * The status subresource may also change annotations (Deployment: the controller records
+   * `deployment.kubernetes.io/revision` with its status write, as upstream's status strategy allows).
+   */
+  statusWritesAnnotations?: boolean;
   /** Validate a status-subresource update. */
   validateStatusUpdate?(obj: T, old: T): FieldError[];
 

@@ -31,6 +31,8 @@ import type {
   WriteOp,
 } from "./types.js";
 import { WatchHub, errorStream } from "./watch.js";
+import { countObjects, storeFamilies } from "../metrics/store.js";
+import type { MetricFamily } from "../metrics/exposition.js";
 
 const defaults = { keepRevisions: 10_000, keepSeconds: 3600, intervalSeconds: 300 };
 
@@ -40,6 +42,9 @@ export class ClusterStore extends DurableObject<Env> implements Store {
   private compacted = 0;
   /** Whether a compaction alarm is set; mirrors storage so a write costs no alarm read. */
   private alarmSet = false;
+  /** The newest revision the controller manager is to hear of, and whether a poke is in flight. */
+  private pokeWanted = 0;
+  private poking = false;
   private readonly types = new Map<string, { kind?: string; apiVersion?: string }>();
   /** Open watches; not part of the RPC surface (tests reach it through runInDurableObject). */
   readonly watches: WatchHub;
@@ -141,6 +146,16 @@ export class ClusterStore extends DurableObject<Env> implements Store {
     return this.log.revision;
   }
 
+  /** Cluster-wide figures for `/metrics` (src/metrics/store.ts). */
+  async metrics(): Promise<MetricFamily[]> {
+    return storeFamilies({
+      revision: this.log.revision,
+      compactedRevision: this.compacted,
+      watches: this.watches.count(),
+      objects: countObjects(this.db),
+    });
+  }
+
   async compact(options?: { keepRevisions?: number; keepSeconds?: number }): Promise<CompactionResult> {
     const window = this.window();
     return this.compactNow({
@@ -162,9 +177,36 @@ export class ClusterStore extends DurableObject<Env> implements Store {
     const { results, changes } = written.value;
     if (changes.length > 0) {
       this.watches.publish(changes);
+      this.pokeControllers(this.log.revision);
       await this.scheduleCompaction();
     }
     return { ok: true, value: results };
+  }
+
+  /**
+   * Tell the controller manager that `revision` is committed, off the write path: at most one
+   * poke in flight, the rest coalesced into one for the newest revision. A lost poke costs the
+   * controllers latency only (their alarm and resync catch up).
+   */
+  private pokeControllers(revision: number): void {
+    this.pokeWanted = Math.max(this.pokeWanted, revision);
+    if (this.poking) return;
+    this.poking = true;
+    this.ctx.waitUntil(this.sendPokes());
+  }
+
+  private async sendPokes(): Promise<void> {
+    const ns = this.env.CONTROLLERS;
+    try {
+      for (let sent = 0; this.pokeWanted > sent; ) {
+        sent = this.pokeWanted;
+        await ns.get(ns.idFromName(this.env.CLUSTER_NAME ?? "default")).poke(sent);
+      }
+    } catch (e) {
+      console.warn(`poking the controller manager failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.poking = false;
+    }
   }
 
   private compactNow(window: CompactionWindow): { result: CompactionResult; heldByTime: boolean } {

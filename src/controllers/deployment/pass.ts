@@ -150,18 +150,15 @@ export class Pass {
       actions.push({ type: "update", resource: REPLICASET_RESOURCE, namespace: ns, object: this.sets.get(name)! });
     }
     actions.push(...this.writes, ...this.events);
-    if (!deepEqual(this.status, this.original.status ?? {})) {
-      actions.push({ type: "updateStatus", resource: DEPLOYMENT_RESOURCE, namespace: ns, object: { ...this.original, status: this.status } });
-    }
+    // As upstream, the revision annotation travels with the status write (the status subresource
+    // of a Deployment may change annotations), so it never bumps metadata.generation.
     const revision = this.deployment.metadata.annotations?.[REVISION_ANNOTATION];
-    if (revision !== undefined && revision !== this.original.metadata.annotations?.[REVISION_ANNOTATION]) {
-      actions.push({
-        type: "patch",
-        resource: DEPLOYMENT_RESOURCE,
-        namespace: ns,
-        name: this.original.metadata.name,
-        patch: { metadata: { annotations: { [REVISION_ANNOTATION]: revision } } },
-      });
+    const revisionChanged = revision !== undefined && revision !== this.original.metadata.annotations?.[REVISION_ANNOTATION];
+    if (revisionChanged || !deepEqual(this.status, this.original.status ?? {})) {
+      const metadata = revisionChanged
+        ? { ...this.original.metadata, annotations: { ...this.original.metadata.annotations, [REVISION_ANNOTATION]: revision } }
+        : this.original.metadata;
+      actions.push({ type: "updateStatus", resource: DEPLOYMENT_RESOURCE, namespace: ns, object: { ...this.original, metadata, status: this.status } });
     }
     return this.requeue.length > 0 ? { actions, requeue: this.requeue } : { actions };
   }

@@ -86,12 +86,14 @@ export class World {
         if (!lastFailed) this.events.push({ reason: a.reason, message: a.message, object: a.involvedObject.metadata.name ?? "" });
         continue;
       }
+      // The Deployment and ReplicaSet controllers never bind pods.
+      if (a.type === "bind") throw new Error("unexpected bind");
       lastFailed = !this.write(a);
       if (lastFailed) this.refused.push(a);
     }
   }
 
-  private write(a: Exclude<Action, { type: "event" }>): boolean {
+  private write(a: Exclude<Action, { type: "event" | "bind" }>): boolean {
     const table = this.table(a.resource);
     switch (a.type) {
       case "create": {
