@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Env } from "../env.js";
 import { createApp } from "./app.js";
 import { MAX_BODY_BYTES } from "./decode.js";
+import { bytes, envelope, message } from "./protobuf/testing.js";
 import { deploymentDef, FakeRegistry, namespaceDef, podDef, testResources } from "./testing.js";
 
 const TOKEN = "s3cret";
@@ -273,6 +274,23 @@ describe("writes", () => {
     expect(options).toMatchObject({ dryRun: true, fieldManager: "kubectl", fieldValidation: "Strict" });
   });
 
+  it("reads protobuf bodies (kubectl's generator commands) and answers in JSON, as their Accept allows", async () => {
+    const pod = message(bytes(1, [bytes(1, "web")]), bytes(2, [bytes(2, [bytes(1, "c"), bytes(2, "nginx")])]));
+    const res = await call("/api/v1/namespaces/default/pods", {
+      method: "POST",
+      body: envelope("v1", "Pod", pod),
+      headers: { "Content-Type": "application/vnd.kubernetes.protobuf", Accept: "application/vnd.kubernetes.protobuf,application/json" },
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(registry.lastCall("create")?.[2]).toMatchObject({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "web", namespace: "default" },
+      spec: { containers: [{ name: "c", image: "nginx" }] },
+    });
+  });
+
   it("reads YAML bodies", async () => {
     const res = await call("/api/v1/namespaces", json("POST", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n", "application/yaml"));
     expect(res.status).toBe(201);
@@ -286,7 +304,8 @@ describe("writes", () => {
     ["wrong kind", json("POST", { apiVersion: "v1", kind: "Service", metadata: { name: "x" } }), 400, /kind in the data \(Service\)/],
     ["wrong namespace", json("POST", { metadata: { name: "x", namespace: "other" } }), 400, /^the namespace of the provided object does not match the namespace sent on the request$/],
     ["an array", json("POST", []), 400, /must be a Pod object/],
-    ["protobuf", json("POST", "x", "application/vnd.kubernetes.protobuf"), 415, /unknown format/],
+    ["a protobuf body without the k8s magic", json("POST", "x", "application/vnd.kubernetes.protobuf"), 400, /does not appear to be a protobuf message/],
+    ["an unknown media type", json("POST", "x", "application/cbor"), 415, /unknown format/],
   ])("rejects %s", async (_what, init, code, message) => {
     const res = await call("/api/v1/namespaces/default/pods", init);
     expect(res.status).toBe(code);

@@ -8,11 +8,13 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Env } from "../env.js";
+import { countRequests } from "../metrics/api-requests.js";
 import { ApiError, errors } from "../lib/errors.js";
 import type { Registry } from "../registry/types.js";
 import type { ResourceDef } from "../resources/types.js";
-import { adminTokenAuthenticator, type Authenticator } from "./authn.js";
-import { mastersAuthorizer, type Attributes, type Authorizer } from "./authz.js";
+import { clusterAuthenticator, clusterAuthorizer, NODE_CREDENTIALS_PATH, nodeAuthSteps, serveNodeCredentialRequest } from "../auth/index.js";
+import type { Authenticator } from "./authn.js";
+import type { Attributes, Authorizer } from "./authz.js";
 import { Catalog } from "./catalog.js";
 import type { AppEnv } from "./context.js";
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from "./discovery.js";
@@ -47,7 +49,7 @@ function authenticate(authenticator: Authenticator): MiddlewareHandler<AppEnv> {
   };
 }
 
-function attributesOf(info: RequestInfo, user: Attributes["user"]): Attributes {
+function attributesOf(info: RequestInfo, user: Attributes["user"], fieldSelector: string): Attributes {
   if (!info.isResourceRequest) {
     return { user, verb: info.verb, resourceRequest: false, path: info.path, apiGroup: "", resource: "", subresource: "", namespace: "", name: "" };
   }
@@ -61,6 +63,7 @@ function attributesOf(info: RequestInfo, user: Attributes["user"]): Attributes {
     subresource: info.subresource,
     namespace: info.namespace,
     name: info.name,
+    fieldSelector,
   };
 }
 
@@ -82,8 +85,8 @@ function authorize(authorizer: Authorizer): MiddlewareHandler<AppEnv> {
     const url = new URL(c.req.url);
     const info = parseRequestInfo(c.req.method, url.pathname, url.searchParams);
     c.set("requestInfo", info);
-    const attributes = attributesOf(info, c.get("user"));
-    const decision = await authorizer.authorize(attributes);
+    const attributes = attributesOf(info, c.get("user"), url.searchParams.get("fieldSelector") ?? "");
+    const decision = await authorizer.authorize(attributes, c.env);
     if (!decision.allowed) return statusResponse(forbidden(attributes, decision.reason));
     await next();
   };
@@ -106,12 +109,16 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((err) => errorResponse(err));
   app.notFound((c) => statusResponse(errors.pathNotFound(new URL(c.req.url).pathname)));
+  app.use("*", countRequests());
 
   app.get("/version", (c) => c.json(versionInfo()));
   for (const path of PUBLIC_PATHS.slice(1)) app.get(path, (c) => c.text("ok"));
 
-  app.use("*", authenticate(options.authenticator ?? adminTokenAuthenticator));
-  app.use("*", authorize(options.authorizer ?? mastersAuthorizer));
+  app.use("*", authenticate(options.authenticator ?? clusterAuthenticator(options.registryFor, deps.now)));
+  app.use("*", authorize(options.authorizer ?? clusterAuthorizer(options.registryFor)));
+  // NodeRestriction and revocation on Node deletion (src/auth); the join-token trade.
+  app.use("*", nodeAuthSteps(options.registryFor));
+  app.post(NODE_CREDENTIALS_PATH, (c) => serveNodeCredentialRequest(c.req.raw, c.get("user"), options.registryFor(c.env)));
 
   // Discovery: plain application/json, which kubectl reads as the unaggregated documents.
   app.get("/api", (c) => c.json(apiVersions()));

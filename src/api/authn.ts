@@ -1,6 +1,7 @@
 /**
- * Authentication: who is asking. Bearer tokens only for now; the admin token is the Worker
- * secret `ADMIN_TOKEN`. Node credentials slot in as further `Authenticator`s.
+ * Authentication: who is asking. Bearer tokens only: the admin token is the Worker secret
+ * `ADMIN_TOKEN`; join tokens and node credentials are further `Authenticator`s (src/auth),
+ * tried in turn by `unionAuthenticator`.
  */
 import type { Env } from "../env.js";
 import type { UserInfo } from "../registry/types.js";
@@ -37,3 +38,16 @@ export const adminTokenAuthenticator: Authenticator = {
     return timingSafeEqual(token, env.ADMIN_TOKEN) ? ADMIN_USER : null;
   },
 };
+
+/** The first authenticator that knows the request's credentials decides, as kube's union authenticator. */
+export function unionAuthenticator(...authenticators: Authenticator[]): Authenticator {
+  return {
+    async authenticate(req, env) {
+      for (const authenticator of authenticators) {
+        const user = await authenticator.authenticate(req, env);
+        if (user) return user;
+      }
+      return null;
+    },
+  };
+}

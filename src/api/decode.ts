@@ -1,20 +1,27 @@
 /**
- * Request bodies: read with kube-apiserver's 3 MiB limit, parsed as JSON or YAML, and checked
- * against what the URL says (group/version, kind, namespace, name). Bad input is a 4xx Status.
+ * Request bodies: read with kube-apiserver's 3 MiB limit, parsed as JSON, YAML or Kubernetes
+ * protobuf, and checked against what the URL says (group/version, kind, namespace, name). Bad
+ * input is a 4xx Status.
  */
 import { parse as parseYaml } from "yaml";
 import { errors } from "../lib/errors.js";
 import type { KubeObject } from "../lib/types.js";
-import type { BodyEncoding } from "./negotiate.js";
+import type { BodyEncoding, TextEncoding } from "./negotiate.js";
+import { decodeKubernetesProtobuf } from "./protobuf/envelope.js";
 
 /** kube-apiserver's `MaxRequestBodyBytes`. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-/** The raw body, refusing (413) anything over the limit without reading it all. */
+/** The body as text (JSON, YAML), refusing (413) anything over the limit without reading it all. */
 export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  return new TextDecoder().decode(await readBodyBytes(req, limit));
+}
+
+/** The raw body, refusing (413) anything over the limit without reading it all. */
+export async function readBodyBytes(req: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? "");
   if (declared > limit) throw errors.tooLarge(`Request entity too large: limit is ${limit}`);
-  if (!req.body) return "";
+  if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -34,11 +41,17 @@ export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<st
     bytes.set(c, offset);
     offset += c.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
+}
+
+/** Decode a create/update body in any encoding we accept; protobuf comes out as its JSON form. */
+export function decodeBody(bytes: Uint8Array, encoding: BodyEncoding): unknown {
+  if (encoding === "protobuf") return decodeKubernetesProtobuf(bytes);
+  return parseBody(new TextDecoder().decode(bytes), encoding);
 }
 
 /** Parse JSON or YAML; a syntax error is 400 naming the problem, as upstream's decoder does. */
-export function parseBody(text: string, encoding: BodyEncoding): unknown {
+export function parseBody(text: string, encoding: TextEncoding): unknown {
   if (encoding === "json") {
     try {
       return JSON.parse(text);

@@ -43,7 +43,8 @@ describe("request bodies", () => {
     expect(bodyEncodingOf("application/json; charset=utf-8")).toBe("json");
     expect(bodyEncodingOf(undefined)).toBe("json");
     expect(bodyEncodingOf("application/yaml")).toBe("yaml");
-    expect(() => bodyEncodingOf("application/vnd.kubernetes.protobuf")).toThrow(expect.objectContaining({ code: 415 }));
+    expect(bodyEncodingOf("application/vnd.kubernetes.protobuf")).toBe("protobuf");
+    expect(() => bodyEncodingOf("application/cbor")).toThrow(expect.objectContaining({ code: 415 }));
   });
 
   it("includeObject", () => {

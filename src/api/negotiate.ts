@@ -81,19 +81,24 @@ export function patchTypeOf(contentType: string | undefined | null): PatchType {
   return type;
 }
 
-export type BodyEncoding = "json" | "yaml";
+export type TextEncoding = "json" | "yaml";
+export type BodyEncoding = TextEncoding | "protobuf";
+
+const PROTOBUF = "application/vnd.kubernetes.protobuf";
 
 /**
  * How to read a create/update body. A body sent with no Content-Type is read as JSON (curl
- * scripts); anything else we cannot read, protobuf included, is 415.
+ * scripts); client-go's typed clients (kubectl's generator commands) send protobuf; anything
+ * else is 415.
  */
 export function bodyEncodingOf(contentType: string | undefined | null): BodyEncoding {
   const type = mediaType(contentType);
   if (type === "" || type === "application/json") return "json";
   if (type === "application/yaml") return "yaml";
+  if (type === PROTOBUF) return "protobuf";
   throw new ApiError(
     415,
     "UnsupportedMediaType",
-    `the body of the request (${contentType}) was in an unknown format - accepted media types include: application/json, application/yaml`,
+    `the body of the request (${contentType}) was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF}`,
   );
 }

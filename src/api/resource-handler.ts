@@ -11,7 +11,7 @@ import type { PatchType, Registry } from "../registry/types.js";
 import { apiVersionOf, type ResourceDef } from "../resources/types.js";
 import { groupVersionString, type Catalog, type ServedResource } from "./catalog.js";
 import type { ApiContext } from "./context.js";
-import { checkObject, isPlainObject, parseBody, readBody, type ExpectedObject } from "./decode.js";
+import { checkObject, decodeBody, isPlainObject, parseBody, readBody, readBodyBytes, type ExpectedObject } from "./decode.js";
 import { subresourceVerbs, verbsOf } from "./discovery.js";
 import { checkFieldSelector } from "./field-selector.js";
 import {
@@ -206,7 +206,7 @@ async function watch(t: Target): Promise<Response> {
 
 /** Decode a create/update body against the URL; an alias's body is converted to the kind's version. */
 async function decodeObject(t: Target, expected: Omit<ExpectedObject, "apiVersion" | "kind"> & Partial<ExpectedObject>): Promise<KubeObject> {
-  const raw = parseBody(await readBody(t.c.req.raw), bodyEncodingOf(t.c.req.header("content-type")));
+  const raw = decodeBody(await readBodyBytes(t.c.req.raw), bodyEncodingOf(t.c.req.header("content-type")));
   const obj = checkObject(raw, {
     apiVersion: groupVersionString(t.served),
     kind: t.def.kind,
