@@ -3,6 +3,8 @@ export interface Env {
   CLUSTER: DurableObjectNamespace<import("./store/cluster-store.js").ClusterStore>;
   /** The controller manager (controllers and scheduler), one per cluster; the store pokes it. */
   CONTROLLERS: DurableObjectNamespace<import("./controllers/manager.js").ControllerManager>;
+  /** Stream relays (logs, exec, attach), one per node, `idFromName(node)` (src/streams/relay.ts). */
+  STREAMS: DurableObjectNamespace<import("./streams/relay.js").StreamRelay>;
   /** Which ClusterStore this deployment serves; one Worker, one cluster. */
   CLUSTER_NAME?: string;
   /** Bearer token of the cluster administrator (a Worker secret). */

@@ -6,10 +6,11 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { hostname, networkInterfaces } from "node:os";
+import { join } from "node:path";
 import type { Server } from "node:http";
 import type { Node, Pod } from "../../src/lib/types.js";
-import { ApiClient } from "./api/client.js";
-import { bearerCredentials } from "./api/credentials.js";
+import { ApiClient, UnreachableError } from "./api/client.js";
+import { NODE_CREDENTIALS_PATH, NodeCredentials } from "./api/credentials.js";
 import { POLL_SECONDS, PodChannel } from "./channel/pod-channel.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { AgentConfig } from "./config.js";
@@ -57,6 +58,7 @@ export class Agent {
   private readonly nodeIP: string;
   private registered = false;
   private stopping = false;
+  private readonly credentials: NodeCredentials;
 
   constructor(
     readonly config: AgentConfig,
@@ -65,14 +67,34 @@ export class Agent {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? createLogger(config.logLevel, { node: config.name });
     const ca = config.certificateAuthority ? readFileSync(config.certificateAuthority, "utf8") : undefined;
-    this.api = new ApiClient(config.server, bearerCredentials(config.token), { ca, serverName: config.tlsServerName });
+    this.credentials = new NodeCredentials(config.token, join(config.stateDir, "credential.json"));
+    this.api = new ApiClient(config.server, this.credentials, { ca, serverName: config.tlsServerName });
     this.state = new StateDir(config.stateDir);
     this.nodeIP = config.nodeIP ?? detectNodeIP();
+  }
+
+  /**
+   * Trade a join token for this node's credential (once; it is kept in the state dir). A
+   * control plane out of reach is waited for; a refused token is fatal.
+   */
+  private async join(): Promise<void> {
+    const trade = (body: unknown) => this.api.request<{ status?: { token?: string } }>("POST", NODE_CREDENTIALS_PATH, { body });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.credentials.ensure(this.config.name, trade);
+        return;
+      } catch (err) {
+        if (!(err instanceof UnreachableError)) throw new Error(`cannot join the cluster as ${this.config.name}: ${String(err)}`);
+        this.log.warn("control plane unreachable; will try to join again", { error: String(err) });
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * attempt)));
+      }
+    }
   }
 
   async start(): Promise<void> {
     const { config, log } = this;
     await this.state.init();
+    await this.join();
     this.podCIDR = (await this.state.loadNode()).podCIDR;
     if (config.runtime === "docker") {
       this.engine = new DockerEngine(config.dockerHost);

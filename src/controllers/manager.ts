@@ -17,6 +17,8 @@ import { countingStore, type StoreCounter } from "./host/counting-store.js";
 import { DueTable } from "./host/due-table.js";
 import { ControllerHost, emptyStats, type Clock, type RunStats } from "./host/run.js";
 import { randomSuffix } from "./pod-util.js";
+import { ControllerMetrics } from "../metrics/controllers.js";
+import type { MetricFamily } from "../metrics/exposition.js";
 
 const systemClock: Clock = { now: () => Date.now() };
 /** Prefix of the log line each working run prints (JSON `RunReport` follows). */
@@ -38,6 +40,8 @@ export class ControllerManager extends DurableObject<Env> {
   private readonly host: ControllerHost;
   private readonly counter: StoreCounter = { calls: 0 };
   private running: Promise<RunReport> | undefined;
+  /** Reconciles, scheduling attempts and run times since this object started (`/metrics`). */
+  private readonly controllerMetrics = new ControllerMetrics();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,7 +54,7 @@ export class ControllerManager extends DurableObject<Env> {
       registry: createRegistry(store, { env, now: () => new Date(clock.now()) }),
       table: new DueTable(db),
       clock,
-      controllers: createControllers(),
+      controllers: createControllers().map((c) => this.controllerMetrics.instrument(c)),
       defFor: resourceByKey,
       randomSuffix,
     });
@@ -75,6 +79,11 @@ export class ControllerManager extends DurableObject<Env> {
     return this.running;
   }
 
+  /** Cluster-wide controller and scheduler figures for `/metrics` (src/metrics/controllers.ts). */
+  async metrics(): Promise<MetricFamily[]> {
+    return this.controllerMetrics.families();
+  }
+
   private async runAndArm(): Promise<RunReport> {
     const started = Date.now();
     const callsBefore = this.counter.calls;
@@ -82,6 +91,7 @@ export class ControllerManager extends DurableObject<Env> {
     const next = await this.host.run(stats);
     await this.setAlarmFor(next);
     const report: RunReport = { ...stats, storeCalls: this.counter.calls - callsBefore, durationMs: Date.now() - started };
+    this.controllerMetrics.observeRun(report.durationMs / 1000);
     // One structured line per run that did work: what bench/controllers.mjs reads.
     if (report.reconciles > 0) console.log(`${RUN_LOG_PREFIX} ${JSON.stringify(report)}`);
     return report;

@@ -31,6 +31,8 @@ export interface ReconcileResult {
 
 export interface Controller {
   name: string;
+  /** Events' `source.component`; `<name>-controller` unless set (the scheduler's is `default-scheduler`). */
+  component?: string;
   /** Store resources (`pods`, `deployments.apps`) the controller reads from the cache. */
   resources: string[];
   /**

@@ -148,7 +148,7 @@ export class ControllerHost {
       cache: this.cache,
       defFor,
       now,
-      source: { component: `${c.name}-controller` },
+      source: { component: c.component ?? `${c.name}-controller` },
     });
     stats.writes += outcome.writes;
     // Creations that did not happen will never be observed: let the controller stop waiting.

@@ -1,0 +1,20 @@
+/** A Secret's `data` as text: values are base64 of UTF-8 on the wire and in the store. */
+
+export function encodeData(data: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(data).map(([k, v]) => [k, btoa(String.fromCharCode(...new TextEncoder().encode(v)))]),
+  );
+}
+
+/** Values that are not base64 read as absent: a malformed Secret vouches for nothing. */
+export function decodeData(data: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data ?? {})) {
+    try {
+      out[k] = new TextDecoder().decode(Uint8Array.from(atob(v), (c) => c.charCodeAt(0)));
+    } catch {
+      // skipped: see above
+    }
+  }
+  return out;
+}
