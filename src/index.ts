@@ -9,6 +9,7 @@ import { storeFor } from "./registry/store-client.js";
 import { namespaceDef, resources } from "./resources/index.js";
 export { ClusterStore } from "./store/cluster-store.js";
 export { ControllerManager } from "./controllers/manager.js";
+export { StreamRelay } from "./streams/relay.js";
 
 const registryFor = (env: Env) => createRegistry(storeFor(env), { env });
 const app = createApp({ resources, registryFor, schemas: openApiSchemas });

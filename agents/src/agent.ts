@@ -28,6 +28,7 @@ import { DEFAULT_NETWORK, ensurePodNetwork } from "./runtime/docker/pod-network.
 import { ProcessRuntime } from "./runtime/process/process-runtime.js";
 import type { Runtime } from "./runtime/types.js";
 import { StateDir } from "./state/state-dir.js";
+import { StreamChannel } from "./streams/stream-channel.js";
 
 /** The first non-loopback IPv4 address of the host. */
 export function detectNodeIP(): string {
@@ -52,6 +53,7 @@ export class Agent {
   private manager!: PodManager;
   private channel!: PodChannel;
   private heartbeat!: NodeHeartbeat;
+  private streams: StreamChannel | undefined;
   private metricsServer: Server | undefined;
   private network = DEFAULT_NETWORK;
   private podCIDR: string | undefined;
@@ -172,6 +174,8 @@ export class Agent {
     }
     if (this.stopping) return;
     this.channel.start();
+    this.streams = new StreamChannel({ api: this.api, credentials: this.credentials, nodeName: this.config.name, runtime: this.runtime, log: this.log.with({ component: "streams" }), ca: this.config.certificateAuthority ? readFileSync(this.config.certificateAuthority, "utf8") : undefined, serverName: this.config.tlsServerName });
+    this.streams.start();
     this.heartbeat.start();
   }
 
@@ -237,6 +241,7 @@ export class Agent {
     this.stopping = true;
     this.heartbeat?.stop();
     await this.channel?.stop();
+    await this.streams?.stop();
     this.manager?.stop();
     await new Promise<void>((r) => (this.metricsServer ? this.metricsServer.close(() => r()) : r()));
     this.engine?.close();

@@ -21,7 +21,9 @@ import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from "./
 import { OpenApiDocuments, type SchemaProvider } from "./openapi.js";
 import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf, wantsProtobuf } from "./openapi-v2.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
+import { isPodStream, servePodStream } from "./pod-streams.js";
 import { serveResource } from "./resource-handler.js";
+import { dialStream, NODE_STREAM_ROUTE, NODE_STREAMS_ROUTE, pollStreams } from "../streams/relay-client.js";
 import { errorResponse, statusResponse } from "./status.js";
 import { versionInfo } from "./version.js";
 
@@ -115,6 +117,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   for (const path of PUBLIC_PATHS.slice(1)) app.get(path, (c) => c.text("ok"));
 
   app.use("*", authenticate(options.authenticator ?? clusterAuthenticator(options.registryFor, deps.now)));
+  // The agents' stream channel (src/streams): authorized there, node by node, not by resource rules.
+  app.get(NODE_STREAMS_ROUTE, (c) => pollStreams(c.env, c.get("user"), c.req.param("node"), new URL(c.req.url).searchParams));
+  app.get(NODE_STREAM_ROUTE, (c) => dialStream(c.env, c.get("user"), c.req.param("node"), c.req.param("id"), c.req.raw));
   app.use("*", authorize(options.authorizer ?? clusterAuthorizer(options.registryFor)));
   // NodeRestriction and revocation on Node deletion (src/auth); the join-token trade.
   app.use("*", nodeAuthSteps(options.registryFor));
@@ -143,6 +148,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const resource = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => {
     const info = c.get("requestInfo");
     if (!info.isResourceRequest) throw errors.pathNotFound(c.req.path);
+    if (isPodStream(info)) return servePodStream(c, info, deps.registryFor(c.env));
     return serveResource(c, info, deps);
   };
   app.all("/api/*", resource);

@@ -1,0 +1,43 @@
+/**
+ * A log stream on the node: the container instance's log from the runtime, piped to the relay's
+ * WebSocket. The first message says go (or carries a Status); `limitBytes` is enforced here; the
+ * relay closing the socket (the client went away) stops the runtime's stream.
+ */
+import type { Readable } from "node:stream";
+import type WebSocket from "ws";
+import type { LogRequest, LogStreamHead } from "../../../src/streams/protocol.js";
+import type { LogOptions, Runtime } from "../runtime/types.js";
+
+export function runtimeLogOptions(o: LogRequest, now = Date.now()): LogOptions {
+  const sinceSeconds = o.sinceTime ? Math.max(1, Math.ceil((now - Date.parse(o.sinceTime)) / 1000)) : o.sinceSeconds;
+  return { follow: o.follow, tailLines: o.tailLines, sinceSeconds, timestamps: o.timestamps };
+}
+
+const head = (h: LogStreamHead) => JSON.stringify(h);
+
+export async function streamLog(runtime: Runtime, containerId: string, o: LogRequest, ws: WebSocket): Promise<void> {
+  let source: Readable;
+  try {
+    source = await runtime.logs(containerId, runtimeLogOptions(o));
+  } catch (err) {
+    const message = `cannot read the log of container ${containerId}: ${err instanceof Error ? err.message : String(err)}`;
+    ws.send(head({ status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "InternalError", code: 500 } }));
+    ws.close(1000);
+    return;
+  }
+  ws.send(head({ ok: true }));
+  let left = o.limitBytes ?? Infinity;
+  ws.once("close", () => source.destroy());
+  source.on("data", (chunk: Buffer) => {
+    const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
+    left -= part.length;
+    ws.send(part);
+    if (left <= 0) source.destroy();
+  });
+  await new Promise<void>((resolve) => {
+    source.once("close", resolve);
+    source.once("end", resolve);
+    source.once("error", () => resolve());
+  });
+  ws.close(1000);
+}

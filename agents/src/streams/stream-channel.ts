@@ -1,0 +1,100 @@
+/**
+ * The agent's stream channel: a long-poll of `/apis/skiff.io/v1/nodes/<node>/streams?watch=1`
+ * that answers with stream requests (logs, exec, attach) as soon as a client asks. For each the
+ * agent dials a WebSocket back to the relay (`.../streams/<id>`), outbound like everything else,
+ * and serves the stream on it. Several streams run at once.
+ */
+import { createRequire } from "node:module";
+import { checkServerIdentity, type PeerCertificate } from "node:tls";
+import type WebSocket from "ws";
+import { nodeStreamPath, nodeStreamsPath, STREAM_POLL_SECONDS, type StreamPoll, type StreamRequest } from "../../../src/streams/protocol.js";
+import type { ApiClient } from "../api/client.js";
+import type { Credentials } from "../api/credentials.js";
+import type { Logger } from "../log.js";
+import type { Runtime } from "../runtime/types.js";
+import { streamLog } from "./log-stream.js";
+
+/**
+ * `ws` is loaded at run time from node_modules, not bundled: esbuild's ESM output cannot bundle
+ * its CommonJS `require("stream")`. It needs agents/build.mjs to add a `createRequire` banner (or
+ * `ws` to be a direct dependency) before the bundle can run without a checkout.
+ */
+const loadWebSocket = () => createRequire(import.meta.url)("ws") as typeof WebSocket;
+
+export interface StreamChannelOptions {
+  api: ApiClient;
+  credentials: Credentials;
+  nodeName: string;
+  runtime: Runtime;
+  log: Logger;
+  /** PEM of the control plane's CA, as the API client trusts it. */
+  ca?: string;
+  /** The name to check the server's certificate against (`--tls-server-name`), as the API client does. */
+  serverName?: string;
+}
+
+export class StreamChannel {
+  private running = false;
+  private abort = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly o: StreamChannelOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.abort = new AbortController();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let retry = 500;
+    while (this.running) {
+      try {
+        const poll = await this.o.api.request<StreamPoll>("GET", nodeStreamsPath(this.o.nodeName), {
+          query: { watch: 1, timeoutSeconds: STREAM_POLL_SECONDS },
+          signal: this.abort.signal,
+          timeoutMs: (STREAM_POLL_SECONDS + 30) * 1000,
+        });
+        retry = 500;
+        for (const request of poll.items) void this.serve(request);
+      } catch (err) {
+        if (!this.running) return;
+        this.o.log.debug("stream channel failed; retrying", { error: String(err), retryMs: retry });
+        await new Promise((r) => setTimeout(r, retry));
+        retry = Math.min(retry * 2, 15_000);
+      }
+    }
+  }
+
+  private dial(id: string): Promise<WebSocket> {
+    const url = new URL(nodeStreamPath(this.o.nodeName, id), this.o.api.server.replace(/^http/, "ws"));
+    const Client = loadWebSocket();
+    const ws = new Client(url.toString(), { headers: { authorization: this.o.credentials.authorization() }, ca: this.o.ca, checkServerIdentity: this.o.serverName ? (_host: string, cert: PeerCertificate) => checkServerIdentity(this.o.serverName!, cert) : undefined });
+    return new Promise((resolve, reject) => {
+      ws.once("open", () => resolve(ws));
+      ws.once("error", reject);
+    });
+  }
+
+  private async serve(request: StreamRequest): Promise<void> {
+    const log = this.o.log.with({ stream: request.id, kind: request.kind, pod: `${request.namespace}/${request.pod}`, container: request.container });
+    try {
+      const ws = await this.dial(request.id);
+      ws.on("error", (err: Error) => log.debug("stream socket error", { error: String(err) }));
+      if (request.kind === "log" && request.log) await streamLog(this.o.runtime, request.containerId, request.log, ws);
+      else {
+        log.warn("stream kind not served by this agent yet");
+        ws.close(1011, `${request.kind} is not supported by this agent`);
+      }
+    } catch (err) {
+      log.warn("stream failed", { error: String(err) });
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * `pods/log`, `pods/exec` and `pods/attach`: the streams kube-apiserver proxies to kubelet, here
+ * relayed to the pod's node through its agent's outbound channel (src/streams). The pod and its
+ * container are checked here, so that a bad request fails with Kubernetes' own Status before the
+ * node is involved; a node that is not Ready fails at once rather than hang.
+ */
+import { errors } from "../lib/errors.js";
+import type { Node, Pod } from "../lib/types.js";
+import { nodeDef } from "../resources/node.js";
+import { podDef } from "../resources/pod.js";
+import { CHANNEL_PROTOCOLS, type StreamRequest } from "../streams/protocol.js";
+import { chooseContainer, execContainerId, execOptions, logContainerId, logOptions } from "../streams/pod-stream-request.js";
+import { openStream } from "../streams/relay-client.js";
+import type { ApiContext } from "./context.js";
+import type { ResourceRequestInfo } from "./request-info.js";
+import type { Registry } from "../registry/types.js";
+
+const SUBRESOURCES = new Set(["log", "exec", "attach"]);
+
+export function isPodStream(info: ResourceRequestInfo): boolean {
+  return info.group === "" && info.resource === "pods" && SUBRESOURCES.has(info.subresource) && !info.extraParts;
+}
+
+/** The first channel protocol both sides speak, from the client's `Sec-WebSocket-Protocol` offer. */
+function negotiateProtocol(request: Request): string {
+  if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    // kubectl falls back to SPDY only when the WebSocket upgrade itself failed; we offer no SPDY.
+    throw errors.badRequest("Upgrade request required: use a WebSocket with subprotocol v5.channel.k8s.io or v4.channel.k8s.io");
+  }
+  const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
+  const chosen = CHANNEL_PROTOCOLS.find((p) => offered.includes(p));
+  if (!chosen) throw errors.badRequest(`none of the offered WebSocket subprotocols [${offered.join(" ")}] is supported; use one of [${CHANNEL_PROTOCOLS.join(" ")}]`);
+  return chosen;
+}
+
+async function readyNode(registry: Registry, pod: Pod): Promise<string> {
+  const nodeName = pod.spec?.nodeName;
+  if (!nodeName) throw errors.badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
+  const node = (await registry.get(nodeDef, "", nodeName).catch(() => undefined)) as Node | undefined;
+  const ready = node?.status?.conditions?.find((c) => c.type === "Ready");
+  if (ready?.status !== "True") {
+    const why = node ? `is not ready (Ready=${ready?.status ?? "Unknown"}${ready?.reason ? `, ${ready.reason}` : ""})` : "does not exist";
+    throw errors.serviceUnavailable(`error dialing backend: node "${nodeName}" ${why}`);
+  }
+  return nodeName;
+}
+
+export async function servePodStream(c: ApiContext, info: ResourceRequestInfo, registry: Registry): Promise<Response> {
+  const kind = info.subresource as StreamRequest["kind"];
+  const method = c.req.method;
+  if (kind === "log" ? method !== "GET" : method !== "GET" && method !== "POST") {
+    throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+  }
+  const query = new URL(c.req.url).searchParams;
+  const pod = (await registry.get(podDef, info.namespace, info.name)) as Pod;
+  const container = chooseContainer(pod, query.get("container") ?? "");
+  const base = { id: crypto.randomUUID(), kind, namespace: info.namespace, pod: info.name, podUid: pod.metadata.uid ?? "", container };
+  let stream: StreamRequest;
+  if (kind === "log") {
+    const log = logOptions(query);
+    stream = { ...base, containerId: logContainerId(pod, container, log.previous), log };
+  } else {
+    const exec = execOptions(kind, query, negotiateProtocol(c.req.raw));
+    stream = { ...base, containerId: execContainerId(pod, container), exec };
+  }
+  const node = await readyNode(registry, pod);
+  return openStream(c.env, node, stream, c.req.raw);
+}

@@ -1,0 +1,174 @@
+/**
+ * StreamRelay: one Durable Object per node (`idFromName(node)`), the meeting point of the
+ * konnectivity pattern. A client's stream request (logs, exec, attach) is queued on the node's
+ * stream channel, which the agent long-polls; the agent dials a WebSocket back for that stream
+ * id, and the relay pairs it with the waiting client: a streamed HTTP body for logs, the client's
+ * own WebSocket for exec/attach. Bytes then flow both ways until either end closes.
+ *
+ * Requests reach it from the Worker (src/streams/relay-client.ts) at three internal paths:
+ * `/poll` (the agent's channel), `/open` (a client's stream; the request in a header) and
+ * `/dial/<id>` (the agent's connection for one stream). All state is in memory: a relay with no
+ * poll held and no stream open has nothing worth keeping, and an agent re-polls within seconds.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env.js";
+import { ApiError, errors } from "../lib/errors.js";
+import type { Status } from "../lib/types.js";
+import { STREAM_HEADER, STREAM_POLL_SECONDS, type LogStreamHead, type StreamRequest } from "./protocol.js";
+import { pipeSockets } from "./pipe.js";
+
+/** How long a client waits for the agent to dial back before the stream fails. */
+export const DIAL_TIMEOUT_MS = 10_000;
+/** An agent counts as connected while a poll is held or for this long after one ended. */
+const PRESENCE_GRACE_MS = 5_000;
+
+interface Waiter {
+  resolve(agent: WebSocket): void;
+}
+
+export class StreamRelay extends DurableObject<Env> {
+  private pending: StreamRequest[] = [];
+  private readonly pollers = new Set<() => void>();
+  private lastPollEnded = 0;
+  private readonly waiting = new Map<string, Waiter>();
+
+  override async fetch(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    try {
+      if (path === "/poll") return await this.poll(request);
+      if (path === "/open") return await this.open(request);
+      if (path.startsWith("/dial/")) return this.dial(request, decodeURIComponent(path.slice("/dial/".length)));
+      throw errors.pathNotFound(path);
+    } catch (err) {
+      const e = err instanceof ApiError ? err : errors.internal(err instanceof Error ? err.message : String(err));
+      return Response.json(e.toStatus(), { status: e.code });
+    }
+  }
+
+  /** Pending requests at once, or a hold until one arrives or the poll times out (then none). */
+  private async poll(request: Request): Promise<Response> {
+    const holdSeconds = Math.min(Number(new URL(request.url).searchParams.get("timeoutSeconds") ?? STREAM_POLL_SECONDS) || 0, STREAM_POLL_SECONDS);
+    if (this.pending.length === 0 && holdSeconds > 0) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.pollers.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, holdSeconds * 1000);
+        this.pollers.add(wake);
+      });
+    }
+    this.lastPollEnded = Date.now();
+    const items = this.pending;
+    this.pending = [];
+    return Response.json({ items });
+  }
+
+  private agentPresent(): boolean {
+    return this.pollers.size > 0 || Date.now() - this.lastPollEnded < PRESENCE_GRACE_MS;
+  }
+
+  /** A client's stream: queue it for the agent, wait for its connection, then pair the two. */
+  private async open(request: Request): Promise<Response> {
+    const stream = JSON.parse(decodeURIComponent(request.headers.get(STREAM_HEADER) ?? "")) as StreamRequest & { node: string };
+    if (!this.agentPresent()) throw notConnected(stream.node);
+    const agent = await this.dialFor(stream);
+    if (!agent) throw notConnected(stream.node, `did not open stream within ${DIAL_TIMEOUT_MS / 1000}s`);
+    return stream.kind === "log" ? logResponse(agent) : pairWithClient(agent, stream);
+  }
+
+  private dialFor(stream: StreamRequest): Promise<WebSocket | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(stream.id);
+        this.pending = this.pending.filter((r) => r.id !== stream.id);
+        resolve(undefined);
+      }, DIAL_TIMEOUT_MS);
+      this.waiting.set(stream.id, {
+        resolve: (agent) => {
+          clearTimeout(timer);
+          resolve(agent);
+        },
+      });
+      this.pending.push(stream);
+      for (const wake of [...this.pollers]) wake();
+    });
+  }
+
+  /** The agent's connection for one stream. */
+  private dial(request: Request, id: string): Response {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") throw errors.badRequest("the stream connection must be a WebSocket");
+    const waiter = this.waiting.get(id);
+    if (!waiter) throw new ApiError(404, "NotFound", `stream "${id}" is not waiting for a connection`);
+    this.waiting.delete(id);
+    const { 0: agentEnd, 1: relayEnd } = new WebSocketPair();
+    relayEnd.accept();
+    waiter.resolve(relayEnd);
+    return new Response(null, { status: 101, webSocket: agentEnd });
+  }
+}
+
+/** kube-apiserver says `error dialing backend: ...` when it cannot reach a kubelet; so do we. */
+function notConnected(node: string, why = "is not connected to the control plane"): ApiError {
+  return errors.serviceUnavailable(`error dialing backend: node "${node}" ${why}`);
+}
+
+function closeQuietly(ws: WebSocket, code = 1000, reason = ""): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // already closed
+  }
+}
+
+/** The agent's first message says go or gives a Status; then its binary messages are the log. */
+function logResponse(agent: WebSocket): Promise<Response> {
+  return new Promise((resolve) => {
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    let started = false;
+    const body = new ReadableStream<Uint8Array>({
+      start: (c) => void (controller = c),
+      // The client went away: end the stream on the node.
+      cancel: () => closeQuietly(agent, 1000, "client closed"),
+    });
+    const fail = (status: Status) => resolve(Response.json(status, { status: status.code ?? 500 }));
+    agent.addEventListener("message", (e) => {
+      if (!started) {
+        const head = JSON.parse(typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data)) as LogStreamHead;
+        started = true;
+        if ("status" in head) {
+          closeQuietly(agent);
+          return fail(head.status);
+        }
+        return resolve(new Response(body, { headers: { "content-type": "text/plain", "cache-control": "no-cache" } }));
+      }
+      try {
+        controller.enqueue(typeof e.data === "string" ? new TextEncoder().encode(e.data) : new Uint8Array(e.data));
+      } catch {
+        closeQuietly(agent);
+      }
+    });
+    agent.addEventListener("close", () => {
+      if (!started) return fail(errors.internal("the node closed the log stream before it began").toStatus());
+      try {
+        controller.close();
+      } catch {
+        // the client cancelled first
+      }
+    });
+    agent.addEventListener("error", () => {
+      if (!started) fail(errors.internal("the node's log stream failed").toStatus());
+      else controller.error(new Error("the node's log stream failed"));
+    });
+  });
+}
+
+/** exec/attach: accept the client's WebSocket with the agreed subprotocol and pipe it to the agent's. */
+function pairWithClient(agent: WebSocket, stream: StreamRequest): Response {
+  const { 0: clientEnd, 1: relayEnd } = new WebSocketPair();
+  relayEnd.accept();
+  pipeSockets(relayEnd, agent);
+  const headers = stream.exec?.protocol ? { "sec-websocket-protocol": stream.exec.protocol } : undefined;
+  return new Response(null, { status: 101, webSocket: clientEnd, headers });
+}
