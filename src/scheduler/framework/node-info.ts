@@ -43,6 +43,18 @@ export function normalizedImageName(name: string): string {
   return name.indexOf(":", lastSlash + 1) === -1 ? `${name}:latest` : name;
 }
 
+/**
+ * Parsed allocatable per Node object: the host hands the scheduler the same object every run
+ * until the node changes, so a snapshot rebuild parses only nodes that changed. Read-only.
+ */
+const allocatableCache = new WeakMap<Node, Allocatable>();
+
+function allocatableOf(node: Node): Allocatable {
+  let a = allocatableCache.get(node);
+  if (!a) allocatableCache.set(node, (a = nodeAllocatable(node)));
+  return a;
+}
+
 export class NodeInfo {
   readonly name: string;
   readonly labels: Labels;
@@ -61,7 +73,7 @@ export class NodeInfo {
   constructor(readonly node: Node) {
     this.name = node.metadata.name ?? "";
     this.labels = node.metadata.labels ?? {};
-    this.allocatable = nodeAllocatable(node);
+    this.allocatable = allocatableOf(node);
   }
 
   addPod(p: PodInfo): void {
