@@ -376,37 +376,34 @@ class StoreRegistry implements Registry {
     });
   }
 
+  /** Answers in the order of `bindings`: the controller host pairs answers with its binds by index. */
   async bindMany(bindings: PodBindingRequest[]): Promise<{ binding: PodBindingRequest; error?: string }[]> {
-    const results: { binding: PodBindingRequest; error?: string }[] = [];
+    const results: { binding: PodBindingRequest; error?: string }[] = bindings.map((binding) => ({ binding }));
+    const fail = (index: number, e: unknown) => (results[index]!.error = e instanceof Error ? e.message : String(e));
     for (let i = 0; i < bindings.length; i += BIND_BATCH) {
       const batch = bindings.slice(i, i + BIND_BATCH);
       const now = this.now();
       const pods = await Promise.all(batch.map((b) => this.store.get(resourceKey(podDef), b.namespace, b.name)));
       const ops: WriteOp[] = [];
-      const ready: PodBindingRequest[] = [];
+      const ready: number[] = [];
       batch.forEach((b, j) => {
         const pod = pods[j];
         try {
           if (!pod) throw errors.notFound(target(podDef, b.name));
           ops.push({ op: "update", resource: resourceKey(podDef), object: boundPod(pod as Stored<Pod>, b, now) });
-          ready.push(b);
+          ready.push(i + j);
         } catch (e) {
-          results.push({ binding: b, error: e instanceof Error ? e.message : String(e) });
+          fail(i + j, e);
         }
       });
-      if (!ops.length) continue;
-      const written = await this.store.transaction(ops);
-      if (written.ok) {
-        for (const b of ready) results.push({ binding: b });
-        continue;
-      }
+      if (!ops.length || (await this.store.transaction(ops)).ok) continue;
       // One pod changed under us: bind the batch one by one, so the others still land.
-      for (const b of ready) {
+      for (const index of ready) {
+        const b = bindings[index]!;
         try {
           await this.bind(b.namespace, b.name, { metadata: { name: b.name, uid: b.uid }, target: { kind: "Node", name: b.node } } as KubeObject);
-          results.push({ binding: b });
         } catch (e) {
-          results.push({ binding: b, error: e instanceof Error ? e.message : String(e) });
+          fail(index, e);
         }
       }
     }

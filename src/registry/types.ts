@@ -88,7 +88,7 @@ export interface Registry {
   bind(namespace: string, podName: string, binding: KubeObject): Promise<void>;
   /**
    * Many bindings at once (the scheduler's batch), written in store transactions of a size
-   * SQLite's limits allow; each result says whether that binding failed and why.
+   * SQLite's limits allow; each result, in the order of the requests, says whether that binding failed and why.
    */
   bindMany(bindings: PodBindingRequest[]): Promise<{ binding: PodBindingRequest; error?: string }[]>;
 }

@@ -319,10 +319,7 @@ describe("concurrency", () => {
     ).rejects.toMatchObject({ code: 409 });
   });
 
-  // Skipped until `registry.bindMany` answers in the order of its requests: it lists the bindings
-  // that fail its first read before the others, and the host (apply.ts) pairs answers with binds
-  // by index, so a lost bind's failure lands on another pod and Events go to the wrong pods.
-  it.skip("reports Scheduled only for the pods its batch really bound", async () => {
+  it("reports Scheduled only for the pods its batch really bound", async () => {
     const names = Array.from({ length: 30 }, (_, i) => `batch-${i}`);
     for (const name of names) await createPod(namespace, pod(name, { nodeSelector: { pool: "late" } }));
     await settle();
