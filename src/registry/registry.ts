@@ -239,7 +239,8 @@ class StoreRegistry implements Registry {
       errs = [...validateObjectMeta(def, next), ...(def.validateUpdate ?? ((n: KubeObject) => def.validate(n)))(next, old)];
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
-    next.metadata.generation = nextGeneration(def, old, next);
+    // Status writes never move generation, not even the Deployment's annotation-carrying ones.
+    next.metadata.generation = options.subresource === "status" ? old.metadata.generation : nextGeneration(def, old, next);
     if (errs.length) throw errors.invalid(def.kind, name, errs, def.group || undefined);
     // A no-op write changes nothing, not even resourceVersion or managedFields.
     if (deepEqual(withoutManagedFields(next), withoutManagedFields(old))) return old;

@@ -86,6 +86,16 @@ describe("update", () => {
     expect(Number(status.metadata.resourceVersion)).toBeGreaterThan(Number(d.metadata.resourceVersion));
   });
 
+  it("bumps a Deployment's generation on annotation changes, except the controller's status write of its revision", async () => {
+    await registry.create(deploymentDef, "default", deployment("annotated"));
+    const annotated = await registry.patch(deploymentDef, "default", "annotated", "merge", { metadata: { annotations: { note: "x" } } });
+    expect(annotated.metadata.generation).toBe(2);
+    const revision = { ...annotated.metadata.annotations, "deployment.kubernetes.io/revision": "1" };
+    const status = await registry.update(deploymentDef, "default", "annotated", { ...annotated, metadata: { ...annotated.metadata, annotations: revision }, status: { observedGeneration: 2 } }, { subresource: "status" });
+    expect(status.metadata.annotations).toEqual(revision);
+    expect(status.metadata.generation).toBe(2);
+  });
+
   it("answers 409 to a stale resourceVersion and loses no update", async () => {
     const d = await registry.create(deploymentDef, "default", deployment("cas"));
     await registry.patch(deploymentDef, "default", "cas", "merge", { metadata: { labels: { first: "1" } } });
