@@ -6,95 +6,31 @@ import { errors } from "../lib/errors.js";
 import type { KubeObject, Stored } from "../lib/types.js";
 import type { PatchType, PodBindingRequest, Registry } from "../registry/types.js";
 import { apiVersionOf, resourceKey, type ResourceDef } from "../resources/types.js";
+import * as real from "../resources/index.js";
 import type { ListOptions, ListResult, WatchEvent, WatchOptions } from "../store/types.js";
 
-const base = {
-  defaults() {},
-  validate() {
-    return [];
-  },
-};
 
 const ageColumn = { name: "Age", type: "string" as const, description: "age", priority: 0 as const };
+const nameColumn = { name: "Name", type: "string" as const, format: "name" as const, description: "name", priority: 0 as const };
 
-export const podDef: ResourceDef = {
-  ...base,
-  group: "",
-  version: "v1",
-  kind: "Pod",
-  plural: "pods",
-  singular: "pod",
-  namespaced: true,
-  shortNames: ["po"],
-  categories: ["all"],
-  subresources: ["status", "binding", "log"],
-  hasStatus: true,
-  fieldSelectors: ["spec.nodeName", "status.phase"],
-  table: {
-    columns: [
-      { name: "Name", type: "string", format: "name", description: "name", priority: 0 },
-      { name: "Status", type: "string", description: "phase", priority: 0 },
-      { name: "Node", type: "string", description: "node", priority: 1 },
-    ],
-    cells: (o) => [o.metadata.name, (o.status as { phase?: string } | undefined)?.phase ?? "Pending", (o.spec as { nodeName?: string } | undefined)?.nodeName ?? "<none>"],
-  },
-};
+/**
+ * A real kind's identity (names, scope, verbs, subresources) with no defaulting or validation and
+ * a small fixed table, so that API tests see only what the API layer itself does.
+ */
+function testDef(def: ResourceDef, table: ResourceDef["table"] = { columns: [ageColumn], cells: () => ["1d"] }): ResourceDef {
+  return { ...(def as ResourceDef), defaults() {}, validate: () => [], validateUpdate: undefined, validateStatusUpdate: undefined, prepareForUpdate: undefined, table };
+}
 
-export const namespaceDef: ResourceDef = {
-  ...base,
-  group: "",
-  version: "v1",
-  kind: "Namespace",
-  plural: "namespaces",
-  singular: "namespace",
-  namespaced: false,
-  shortNames: ["ns"],
-  subresources: ["status"],
-  hasStatus: true,
-  // No name column: the Table adds one.
-  table: { columns: [ageColumn], cells: () => ["1d"] },
-};
-
-export const eventDef: ResourceDef = {
-  ...base,
-  group: "",
-  version: "v1",
-  kind: "Event",
-  plural: "events",
-  singular: "event",
-  namespaced: true,
-  shortNames: ["ev"],
-  hasStatus: false,
-  verbs: ["create", "get", "list", "watch"],
-  table: { columns: [ageColumn], cells: () => ["1d"] },
-};
-
-export const deploymentDef: ResourceDef = {
-  ...base,
-  group: "apps",
-  version: "v1",
-  kind: "Deployment",
-  plural: "deployments",
-  singular: "deployment",
-  namespaced: true,
-  shortNames: ["deploy"],
-  categories: ["all"],
-  subresources: ["status", "scale"],
-  hasStatus: true,
-  table: { columns: [{ name: "Name", type: "string", format: "name", description: "name", priority: 0 }, ageColumn], cells: (o) => [o.metadata.name, "1d"] },
-};
-
-export const leaseDef: ResourceDef = {
-  ...base,
-  group: "coordination.k8s.io",
-  version: "v1",
-  kind: "Lease",
-  plural: "leases",
-  singular: "lease",
-  namespaced: true,
-  hasStatus: false,
-  table: { columns: [ageColumn], cells: () => ["1d"] },
-};
+export const podDef = testDef(real.podDef as ResourceDef, {
+  columns: [nameColumn, { name: "Status", type: "string", description: "phase", priority: 0 }, { name: "Node", type: "string", description: "node", priority: 1 }],
+  cells: (o) => [o.metadata.name, (o.status as { phase?: string } | undefined)?.phase ?? "Pending", (o.spec as { nodeName?: string } | undefined)?.nodeName ?? "<none>"],
+});
+// No name column: the Table adds one.
+export const namespaceDef = testDef(real.namespaceDef as ResourceDef);
+// Fewer verbs than the real kind, to exercise the 405 for a verb a kind does not serve.
+export const eventDef: ResourceDef = { ...testDef(real.eventDef as ResourceDef), verbs: ["create", "get", "list", "watch"] };
+export const deploymentDef = testDef(real.deploymentDef as ResourceDef, { columns: [nameColumn, ageColumn], cells: (o) => [o.metadata.name, "1d"] });
+export const leaseDef = testDef(real.leaseDef as ResourceDef);
 
 export const testResources = [podDef, namespaceDef, eventDef, deploymentDef, leaseDef];
 

@@ -5,17 +5,15 @@
  * `concurrencyPolicy`, `startingDeadlineSeconds`, `suspend` and `timeZone`, prune finished Jobs
  * beyond the history limits, and ask to run again at the next schedule time.
  *
- * Schedules are parsed by `cron-parser` restricted to what Kubernetes (robfig/cron's
- * `ParseStandard`) accepts: five fields, or `@yearly`, `@annually`, `@monthly`, `@weekly`,
- * `@daily`, `@midnight`, `@hourly` (not `@every`). One deliberate difference: upstream clamps the
+ * Schedules are read as Kubernetes reads them (src/lib/cron-schedule.ts). One deliberate difference: upstream clamps the
  * search for missed times to the starting deadline, which makes its `MissSchedule` event
  * unreachable; here the latest missed time is found without the clamp, so a start missed by more
  * than `startingDeadlineSeconds` is reported as upstream's message says. The count for
  * `TooManyMissedTimes` is clamped as upstream.
  */
-import { CronExpressionParser } from "cron-parser";
 import type { CronJob, Job } from "../lib/types.js";
 import { clone, deepEqual, rfc3339 } from "../lib/json.js";
+import { isValidTimeZone, parseCronSchedule, type CronSchedule } from "../lib/cron-schedule.js";
 import { finishedCondition } from "./job.js";
 import { isControlledBy, newControllerRef } from "./pod-util.js";
 import type { Action, Plan } from "./types.js";
@@ -28,67 +26,6 @@ const MAX_MISSED_TIMES = 100;
 
 type ObjectReference = NonNullable<NonNullable<CronJob["status"]>["active"]>[number];
 type CronJobStatus = NonNullable<CronJob["status"]>;
-
-const DESCRIPTORS: Record<string, string> = {
-  "@yearly": "0 0 1 1 *",
-  "@annually": "0 0 1 1 *",
-  "@monthly": "0 0 1 * *",
-  "@weekly": "0 0 * * 0",
-  "@daily": "0 0 * * *",
-  "@midnight": "0 0 * * *",
-  "@hourly": "0 * * * *",
-};
-
-const NAMES = /\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/gi;
-
-/** A parsed schedule: the first time strictly after a date. */
-export interface Schedule {
-  next(after: Date): Date | undefined;
-}
-
-export type ScheduleResult = { ok: true; schedule: Schedule } | { ok: false; message: string };
-
-/** Whether `timeZone` names an IANA zone this runtime knows. */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Parse `spec.schedule` as Kubernetes accepts it; also usable by the CronJob validation. */
-export function parseSchedule(text: string, timeZone = "UTC"): ScheduleResult {
-  const trimmed = text.trim();
-  if (/^(CRON_)?TZ=/.test(trimmed)) return { ok: false, message: "TZ or CRON_TZ in schedule is not supported, use spec.timeZone" };
-  const expression = trimmed.startsWith("@") ? DESCRIPTORS[trimmed] : trimmed;
-  if (expression === undefined) return { ok: false, message: `unrecognized descriptor: ${trimmed}` };
-  const fields = expression.split(/\s+/);
-  if (fields.length !== 5) return { ok: false, message: `expected exactly 5 fields, found ${fields.length}: ${trimmed}` };
-  // robfig/cron knows month and weekday names but not cron-parser's L, W, # or H extensions.
-  if (!/^[\d*?,/\- ]*$/.test(fields.join(" ").replace(NAMES, "0"))) {
-    return { ok: false, message: `unsupported character in schedule: ${trimmed}` };
-  }
-  if (!isValidTimeZone(timeZone)) return { ok: false, message: `unknown time zone ${timeZone}` };
-  try {
-    CronExpressionParser.parse(expression, { tz: timeZone, currentDate: new Date(0) }).next();
-  } catch (e) {
-    return { ok: false, message: e instanceof Error ? e.message : String(e) };
-  }
-  return {
-    ok: true,
-    schedule: {
-      next(after: Date): Date | undefined {
-        try {
-          return CronExpressionParser.parse(expression, { tz: timeZone, currentDate: after }).next().toDate();
-        } catch {
-          return undefined;
-        }
-      },
-    },
-  };
-}
 
 export interface CronJobInput {
   cronJob: CronJob;
@@ -131,12 +68,13 @@ export function reconcileCronJob(input: CronJobInput): Plan {
     event("Warning", "UnknownTimeZone", `invalid timeZone: "${timeZone}"`);
     return finish();
   }
-  const parsed = parseSchedule(spec.schedule, timeZone);
-  if (!parsed.ok) {
-    event("Warning", "UnparseableSchedule", `unparseable schedule: "${spec.schedule}" : ${parsed.message}`);
+  let schedule: CronSchedule;
+  try {
+    schedule = parseCronSchedule(spec.schedule, timeZone);
+  } catch (e) {
+    event("Warning", "UnparseableSchedule", `unparseable schedule: "${spec.schedule}" : ${e instanceof Error ? e.message : String(e)}`);
     return finish();
   }
-  const schedule = parsed.schedule;
   const nextRun = schedule.next(now);
 
   const earliest = new Date(Date.parse(status.lastScheduleTime ?? cj.metadata.creationTimestamp ?? rfc3339(now)));
@@ -286,7 +224,7 @@ function byStartTime(a: Job, b: Job): number {
  * Schedule times in (earliest, now]: the latest, and how many. Counting stops past the limit, and
  * then the latest is found by stepping schedule-sized strides, as upstream approximates.
  */
-function missedTimes(schedule: Schedule, earliest: Date, now: Date): { mostRecent?: Date; count: number } {
+function missedTimes(schedule: CronSchedule, earliest: Date, now: Date): { mostRecent?: Date; count: number } {
   let mostRecent: Date | undefined;
   let count = 0;
   for (let t = schedule.next(earliest); t && t.getTime() <= now.getTime(); t = schedule.next(t)) {

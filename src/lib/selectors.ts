@@ -5,6 +5,7 @@
  */
 import { ApiError, errors } from "./errors.js";
 import type { LabelSelector } from "./types.js";
+import { isQualifiedName, isValidLabelValue } from "./validation.js";
 
 export type SelectorOperator = "=" | "==" | "!=" | "in" | "notin" | "exists" | "!" | ">" | "<";
 
@@ -91,68 +92,6 @@ function formatRequirement(r: Requirement): string {
   }
 }
 
-// --- validation, worded as apimachinery's `util/validation` --------------------------------
-
-const qualifiedNameFmt = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-const qualifiedNameRe = new RegExp(`^${qualifiedNameFmt}$`);
-const qualifiedNameErrMsg =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const labelValueFmt = `(${qualifiedNameFmt})?`;
-const labelValueRe = new RegExp(`^${labelValueFmt}$`);
-const labelValueErrMsg =
-  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const dns1123SubdomainFmt = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
-const dns1123SubdomainRe = new RegExp(`^${dns1123SubdomainFmt}$`);
-const dns1123SubdomainErrMsg =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  // apimachinery's exact punctuation, double space included.
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(" or ")}regex used for validation is '${fmt}')`;
-}
-
-const maxLenError = (n: number) => `must be no more than ${n} characters`;
-
-function dns1123SubdomainErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
-  if (!dns1123SubdomainRe.test(value)) errs.push(regexError(dns1123SubdomainErrMsg, dns1123SubdomainFmt, "example.com"));
-  return errs;
-}
-
-/** `validation.IsQualifiedName`: a label key. */
-export function qualifiedNameErrors(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split("/");
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0];
-  } else if (parts.length === 2) {
-    const prefix = parts[0];
-    name = parts[1];
-    if (prefix.length === 0) errs.push("prefix part must be non-empty");
-    else errs.push(...dns1123SubdomainErrors(prefix).map((m) => `prefix part ${m}`));
-  } else {
-    const format = regexError(qualifiedNameErrMsg, qualifiedNameFmt, "MyName", "my.name", "123-abc");
-    return [`a qualified name ${format} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
-  }
-  if (name.length === 0) errs.push("name part must be non-empty");
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!qualifiedNameRe.test(name)) {
-    errs.push(`name part ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, "MyName", "my.name", "123-abc")}`);
-  }
-  return errs;
-}
-
-/** `validation.IsValidLabelValue`. */
-export function labelValueErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
-  if (!labelValueRe.test(value)) errs.push(regexError(labelValueErrMsg, labelValueFmt, "MyValue", "my_value", "12345"));
-  return errs;
-}
-
 /** A `field.Invalid` error rendered as `field.Error.Error()` does. */
 function invalid(path: string, value: string | string[], detail: string): string {
   const shown =
@@ -172,7 +111,7 @@ function aggregate(messages: string[]): string {
 function newRequirement(key: string, operator: SelectorOperator, values: string[], path?: string): Requirement {
   const child = (name: string) => (path ? `${path}.${name}` : name);
   const errs: string[] = [];
-  const keyErrs = qualifiedNameErrors(key);
+  const keyErrs = isQualifiedName(key);
   if (keyErrs.length > 0) errs.push(invalid(child("key"), key, keyErrs.join("; ")));
   const valuesPath = child("values");
   switch (operator) {
@@ -206,7 +145,7 @@ function newRequirement(key: string, operator: SelectorOperator, values: string[
       break;
   }
   values.forEach((v, i) => {
-    const valueErrs = labelValueErrors(v);
+    const valueErrs = isValidLabelValue(v);
     if (valueErrs.length > 0) errs.push(invalid(`${valuesPath}[${i}][${key}]`, v, valueErrs.join("; ")));
   });
   if (errs.length > 0) throw new SelectorSyntaxError(aggregate(errs));
@@ -331,7 +270,7 @@ class LabelParser {
     }
     if (t.kind !== "identifier") throw new SelectorSyntaxError(`found '${t.literal}', expected: identifier`);
     const key = t.literal;
-    const keyErrs = qualifiedNameErrors(key);
+    const keyErrs = isQualifiedName(key);
     if (keyErrs.length > 0) throw new SelectorSyntaxError(invalid("<nil>", key, keyErrs.join("; ")));
     const following = this.peek().kind;
     if (following === "end" || following === ",") return newRequirement(key, unary ?? "exists", []);

@@ -1,8 +1,8 @@
 /**
- * CronJob (batch/v1): defaults, validation of `schedule` (robfig/cron's standard five-field
- * syntax and descriptors, checked with cron-parser) and `timeZone`, and the table.
+ * CronJob (batch/v1): defaults, validation of `schedule` (as robfig/cron's `ParseStandard`
+ * reads it: src/lib/cron-schedule.ts) and `timeZone`, and the table.
  */
-import { CronExpressionParser } from "cron-parser";
+import { isValidTimeZone, parseCronSchedule } from "../lib/cron-schedule.js";
 import { fieldErrors, type FieldError } from "../lib/errors.js";
 import { timestampSince } from "../lib/duration.js";
 import type { CronJob } from "../lib/types.js";
@@ -17,65 +17,13 @@ import { defaultPodTemplate } from "./pod-spec.js";
 /** Job names get an 11-character suffix (`-<minutes since epoch>`), so CronJob names stop at 52. */
 const MAX_CRONJOB_NAME_LENGTH = 63 - 11;
 
-const DESCRIPTORS: Record<string, string> = {
-  "@yearly": "0 0 1 1 *",
-  "@annually": "0 0 1 1 *",
-  "@monthly": "0 0 1 * *",
-  "@weekly": "0 0 * * 0",
-  "@daily": "0 0 * * *",
-  "@midnight": "0 0 * * *",
-  "@hourly": "0 * * * *",
-};
-const GO_DURATION_RE = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))*$/;
-
-export type Schedule = { kind: "cron"; expression: string; timeZone?: string } | { kind: "every"; every: string; timeZone?: string };
-
-/**
- * Parse a schedule as robfig/cron's `ParseStandard`: an optional `TZ=`/`CRON_TZ=` prefix, then a
- * descriptor (`@hourly`, `@every 1h30m`) or exactly five fields. Throws with a robfig-like message.
- */
-export function parseSchedule(input: string): Schedule {
-  let spec = input.trim();
-  if (!spec) throw new Error("empty spec string");
-  let timeZone: string | undefined;
-  const tz = /^(?:CRON_)?TZ=(\S*)\s*/.exec(spec);
-  if (tz) {
-    timeZone = tz[1];
-    if (!isTimeZone(timeZone)) throw new Error(`provided bad location ${timeZone}: unknown time zone ${timeZone}`);
-    spec = spec.slice(tz[0].length);
-  }
-  if (spec.startsWith("@every ")) {
-    const every = spec.slice("@every ".length).trim();
-    if (!GO_DURATION_RE.test(every)) throw new Error(`failed to parse duration ${spec}: time: invalid duration "${every}"`);
-    return { kind: "every", every, timeZone };
-  }
-  if (spec.startsWith("@")) {
-    const expression = DESCRIPTORS[spec];
-    if (!expression) throw new Error(`unrecognized descriptor: ${spec}`);
-    return { kind: "cron", expression, timeZone };
-  }
-  const fields = spec.split(/\s+/);
-  if (fields.length !== 5) throw new Error(`expected exactly 5 fields, found ${fields.length}: [${fields.join(" ")}]`);
-  CronExpressionParser.parse(spec, { tz: timeZone ?? "UTC" });
-  return { kind: "cron", expression: spec, timeZone };
-}
-
-/** Whether the runtime knows an IANA zone name (Go's `time.LoadLocation`). */
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function validateSchedule(schedule: string | undefined, allowTZ: boolean, timeZone: string | undefined): FieldError[] {
   const path = "spec.schedule";
   if (!schedule) return [fieldErrors.required(path)];
   const errs: FieldError[] = [];
   try {
-    parseSchedule(schedule);
+    // The zone is checked on its own; here only whether the schedule itself parses.
+    parseCronSchedule(schedule);
   } catch (e) {
     errs.push(fieldErrors.invalid(path, schedule, e instanceof Error ? e.message : String(e)));
   }
@@ -96,7 +44,7 @@ function validateTimeZone(timeZone: string | undefined): FieldError[] {
   if (badPart) return [fieldErrors.invalid(path, timeZone, `unknown time zone ${timeZone}`)];
   if (timeZone.toLowerCase() === "local")
     return [fieldErrors.invalid(path, timeZone, "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones")];
-  return isTimeZone(timeZone) ? [] : [fieldErrors.invalid(path, timeZone, `unknown time zone ${timeZone}`)];
+  return isValidTimeZone(timeZone) ? [] : [fieldErrors.invalid(path, timeZone, `unknown time zone ${timeZone}`)];
 }
 
 function validateCronJob(cj: CronJob, allowTZInSchedule: boolean): FieldError[] {

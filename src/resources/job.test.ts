@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CronJob, Job } from "../lib/types.js";
-import { cronJobDef, parseSchedule } from "./cronjob.js";
+import { cronJobDef } from "./cronjob.js";
 import { jobDef } from "./job.js";
 
 const now = new Date("2024-05-01T12:00:00Z");
@@ -178,12 +178,6 @@ describe("cronjobs", () => {
     expect(messages(cronJob({ jobTemplate: { spec: { template: podTemplate() } } }))).toEqual([
       'spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"',
     ]);
-  });
-
-  it("parses schedules for the controller", () => {
-    expect(parseSchedule("@daily")).toEqual({ kind: "cron", expression: "0 0 * * *", timeZone: undefined });
-    expect(parseSchedule("CRON_TZ=Europe/Paris 0 6 * * *")).toEqual({ kind: "cron", expression: "0 6 * * *", timeZone: "Europe/Paris" });
-    expect(parseSchedule("@every 90s")).toEqual({ kind: "every", every: "90s", timeZone: undefined });
   });
 
   it("table", () => {
