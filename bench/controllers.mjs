@@ -7,27 +7,13 @@
 //
 //   npm run bench -- bench/controllers.mjs [--replicas 1000]
 import { parseArgs } from "node:util";
-import { startControlPlane } from "../scripts/lib/control-plane.mjs";
+import { startWithControllerRuns } from "./lib/controller-runs.mjs";
 
 const { values: flags } = parseArgs({ options: { replicas: { type: "string", default: "1000" } } });
 const REPLICAS = Number(flags.replicas);
-const RUN_LOG_PREFIX = "skiff-controllers-run";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const runs = [];
-let pending = "";
-const cp = await startControlPlane({
-  logLevel: "log",
-  onOutput(chunk) {
-    pending += chunk.toString("utf8");
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) {
-      const at = line.indexOf(RUN_LOG_PREFIX);
-      if (at >= 0) runs.push({ at: performance.now(), ...JSON.parse(line.slice(at + RUN_LOG_PREFIX.length)) });
-    }
-  },
-});
+const { cp, runs } = await startWithControllerRuns();
 const headers = { authorization: `Bearer ${cp.token}`, "content-type": "application/json", accept: "application/json" };
 
 async function request(method, path, body) {

@@ -15,7 +15,7 @@
 //
 //   npm run bench -- bench/scheduler.mjs [--scenarios 1000x10000,10x1000] [--concurrency 32] [--backlog]
 import { parseArgs } from "node:util";
-import { startControlPlane } from "../scripts/lib/control-plane.mjs";
+import { startWithControllerRuns } from "./lib/controller-runs.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -31,7 +31,6 @@ const SCENARIOS = flags.scenarios.split(",").map((s) => {
 });
 const CONCURRENCY = Number(flags.concurrency);
 const TIMEOUT_MS = Number(flags.timeout) * 1000;
-const RUN_LOG_PREFIX = "skiff-controllers-run";
 const NAMESPACE = "bench";
 const BACKLOG = flags.backlog;
 
@@ -86,23 +85,7 @@ const pod = (i) => ({
 });
 
 async function scenario({ nodes, pods }) {
-  const runs = [];
-  let pending = "";
-  const cp = await startControlPlane({
-    logLevel: "log",
-    onOutput(chunk) {
-      pending += chunk.toString("utf8");
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) {
-        const at = line.indexOf(RUN_LOG_PREFIX);
-        if (at >= 0) {
-          runs.push({ at: performance.now(), ...JSON.parse(line.slice(at + RUN_LOG_PREFIX.length)) });
-          if (process.env.BENCH_DEBUG) console.log("RUN", line.slice(at + RUN_LOG_PREFIX.length));
-        }
-      }
-    },
-  });
+  const { cp, runs } = await startWithControllerRuns();
   const headers = { authorization: `Bearer ${cp.token}`, "content-type": "application/json", accept: "application/json" };
   async function request(method, path, body) {
     for (let attempt = 0; ; attempt++) {
