@@ -9,7 +9,8 @@ import { DockerEngine } from "./engine.js";
 const SOCKET = "/var/run/docker.sock";
 const available = existsSync(SOCKET) || process.env.CI === "true";
 
-describe.skipIf(!available)("DockerRuntime", () => {
+// Real containers: generous per-test time, since the unit project runs files in parallel on 2 cores.
+describe.skipIf(!available)("DockerRuntime", { timeout: 60_000 }, () => {
   buildTestImages();
   const engine = new DockerEngine(SOCKET);
   runtimeContract({
