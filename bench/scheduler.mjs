@@ -87,9 +87,9 @@ const pod = (i) => ({
 async function scenario({ nodes, pods }) {
   const { cp, runs } = await startWithControllerRuns();
   const headers = { authorization: `Bearer ${cp.token}`, "content-type": "application/json", accept: "application/json" };
-  async function request(method, path, body) {
+  async function request(method, path, body, contentType = "application/json") {
     for (let attempt = 0; ; attempt++) {
-      const res = await cp.request(method, path, { headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await cp.request(method, path, { headers: { ...headers, "content-type": contentType }, body: body === undefined ? undefined : JSON.stringify(body) });
       if (res.status < 300) return JSON.parse(res.text);
       // The store can shed load under a burst (429/503): retry as client-go does.
       if ((res.status === 429 || res.status >= 500) && attempt < 5) {
@@ -100,10 +100,7 @@ async function scenario({ nodes, pods }) {
     }
   }
 
-  const patch = async (path, body) => {
-    const res = await cp.request("PATCH", path, { headers: { ...headers, "content-type": "application/merge-patch+json" }, body: JSON.stringify(body) });
-    if (res.status >= 300) throw new Error(`PATCH ${path} → ${res.status}: ${res.text.slice(0, 300)}`);
-  };
+  const patch = (path, body) => request("PATCH", path, body, "application/merge-patch+json");
 
   try {
     await request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: NAMESPACE } });

@@ -149,6 +149,11 @@ export class FakeRegistry implements Registry {
     this.record("bind", namespace, podName, binding);
   }
 
+  async createMany(def: ResourceDef, namespace: string, bodies: KubeObject[]): Promise<{ error?: string }[]> {
+    this.record("createMany", def.plural, namespace, bodies);
+    return Promise.all(bodies.map((b) => this.create(def, namespace, b).then(() => ({}), (e: Error) => ({ error: e.message }))));
+  }
+
   async bindMany(bindings: PodBindingRequest[]): Promise<{ binding: PodBindingRequest; error?: string }[]> {
     this.record("bindMany", bindings);
     return bindings.map((binding) => ({ binding }));

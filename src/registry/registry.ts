@@ -39,7 +39,7 @@ import {
 import { scaleOf, withReplicas } from "./scale.js";
 import { validateApplyBody, validateFields } from "./field-validation.js";
 import { encryptionKeyOf, sealingStore } from "./secret-encryption.js";
-import { unwrap } from "./store-client.js";
+import { toApiError, unwrap } from "./store-client.js";
 import type { PatchOptions, PatchType, PodBindingRequest, Registry, WriteOptions } from "./types.js";
 
 export interface RegistryOptions {
@@ -98,8 +98,51 @@ class StoreRegistry implements Registry {
     return this.createObject(def, namespace, body, options, false);
   }
 
+  async createMany(def: ResourceDef, namespace: string, bodies: KubeObject[], options: WriteOptions = {}): Promise<{ error?: string }[]> {
+    if (def.kind === "Service" || def.kind === "Secret") throw new Error(`createMany does not serve ${def.kind}: it has claims or a sealed form`);
+    const results: { error?: string }[] = bodies.map(() => ({}));
+    const fail = (index: number, e: unknown) => (results[index]!.error = e instanceof Error ? e.message : String(e));
+    const prepared: { index: number; object: KubeObject }[] = [];
+    for (const [index, body] of bodies.entries()) {
+      try {
+        const obj = this.prepareCreate(def, namespace, body, options, false);
+        if (def.namespaced) await this.requireActiveNamespace(def, obj);
+        prepared.push({ index, object: obj });
+      } catch (e) {
+        fail(index, e);
+      }
+    }
+    for (let i = 0; i < prepared.length; i += BIND_BATCH) {
+      const batch = prepared.slice(i, i + BIND_BATCH);
+      if ((await this.store.transaction(batch.map(({ object }) => ({ op: "create", resource: resourceKey(def), object })))).ok) continue;
+      // One of them cannot be written (a name taken meanwhile): each on its own, so the others land.
+      for (const { index, object } of batch) {
+        const result = await this.store.create(resourceKey(def), object);
+        if (!result.ok) fail(index, toApiError(result.error, target(def, object.metadata.name ?? "")));
+      }
+    }
+    return results;
+  }
+
   /** `applied`: the body comes from server-side apply, which has already set managedFields. */
   private async createObject(def: ResourceDef, namespace: string, body: KubeObject, options: WriteOptions, applied: boolean): Promise<Stored> {
+    const tracked = this.prepareCreate(def, namespace, body, options, applied);
+    const ctx = this.ctx();
+    if (def.namespaced) await this.requireActiveNamespace(def, tracked);
+
+    for (let attempt = 0; ; attempt++) {
+      const candidate = clone(tracked);
+      const claims = await this.allocateFor(def, candidate);
+      if (options.dryRun) return withTypeMeta(def, dryRunStored(candidate, ctx.now));
+      const result = await this.store.create(resourceKey(def), candidate, claims);
+      if (!result.ok && result.error.reason === "Claimed" && !userChose(tracked, result.error.claim) && attempt < MAX_CLAIM_RETRIES) continue;
+      if (!result.ok && result.error.reason === "Claimed") throw claimTaken(def.kind, candidate, result.error.claim);
+      return withTypeMeta(def, unwrap(result, target(def, candidate.metadata.name ?? "")));
+    }
+  }
+
+  /** A new object as it will be stored: server fields, defaults, validation, managedFields. */
+  private prepareCreate(def: ResourceDef, namespace: string, body: KubeObject, options: WriteOptions, applied: boolean): KubeObject {
     const obj = clone(body);
     // Field validation (field-validation.ts); an applied body was checked before it was merged.
     if (!applied) validateFields(apiVersionOf(def), def.kind, obj, options);
@@ -119,18 +162,7 @@ class StoreRegistry implements Registry {
     else delete meta.generation;
     const errs = [...validateObjectMeta(def, obj), ...def.validate(obj)];
     if (errs.length) throw errors.invalid(def.kind, meta.name ?? meta.generateName ?? "", errs, def.group || undefined);
-    if (def.namespaced) await this.requireActiveNamespace(def, obj);
-    const tracked = applied ? obj : trackUpdate(null, obj, manager(options), apiVersionOf(def), ctx.now);
-
-    for (let attempt = 0; ; attempt++) {
-      const candidate = clone(tracked);
-      const claims = await this.allocateFor(def, candidate);
-      if (options.dryRun) return withTypeMeta(def, dryRunStored(candidate, ctx.now));
-      const result = await this.store.create(resourceKey(def), candidate, claims);
-      if (!result.ok && result.error.reason === "Claimed" && !userChose(obj, result.error.claim) && attempt < MAX_CLAIM_RETRIES) continue;
-      if (!result.ok && result.error.reason === "Claimed") throw claimTaken(def.kind, candidate, result.error.claim);
-      return withTypeMeta(def, unwrap(result, target(def, candidate.metadata.name ?? "")));
-    }
+    return applied ? obj : trackUpdate(null, obj, manager(options), apiVersionOf(def), ctx.now);
   }
 
   async update(

@@ -5,7 +5,7 @@ import type { Deployment, Pod, Secret, Service } from "../../src/lib/types.js";
 import { ensureSystemNamespaces } from "../../src/registry/bootstrap.js";
 import { createRegistry } from "../../src/registry/registry.js";
 import { storeFor } from "../../src/registry/store-client.js";
-import { deploymentDef, namespaceDef, podDef, secretDef, serviceDef } from "../../src/resources/index.js";
+import { configMapDef, deploymentDef, namespaceDef, podDef, secretDef, serviceDef } from "../../src/resources/index.js";
 
 const registry = createRegistry(storeFor(env), { env });
 
@@ -69,6 +69,19 @@ describe("create", () => {
     })) as Secret;
     expect(s.data).toEqual({ password: btoa("hunter2") });
     expect((s as { stringData?: unknown }).stringData).toBeUndefined();
+  });
+});
+
+describe("createMany", () => {
+  const cm = (name: string, data: Record<string, string> = { k: "v" }) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data });
+
+  it("writes them together and answers each in order: invalid, taken and good ones", async () => {
+    await registry.create(configMapDef, "default", cm("many-taken"));
+    const answers = await registry.createMany(configMapDef, "default", [cm("many-a"), cm("Bad_Name"), cm("many-taken"), cm("many-b")]);
+    expect(answers.map((a) => a.error === undefined)).toEqual([true, false, false, true]);
+    expect(answers[1]!.error).toMatch(/Bad_Name/);
+    expect(answers[2]!.error).toMatch(/already exists/);
+    for (const name of ["many-a", "many-b"]) expect((await registry.get(configMapDef, "default", name)).metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

@@ -26,6 +26,10 @@ function fakeRegistry(failing: string[] = []) {
       if (failing.includes(body.metadata.name ?? "")) throw errors.badRequest("no");
       return body as Stored;
     },
+    async createMany(def: ResourceDef, _ns: string, bodies: KubeObject[]) {
+      for (const body of bodies) calls.push(`create ${def.plural} ${body.metadata.name}`);
+      return bodies.map(() => ({}));
+    },
     async update(def: ResourceDef, _ns: string, name: string) {
       calls.push(`update ${def.plural} ${name}`);
       return {} as Stored;

@@ -181,10 +181,21 @@ async function recordAll(events: EventAction[], deps: ApplyDeps): Promise<number
     const existing = deps.cache.list<Stored<Event>>("events", ns);
     const planned = recordEvents(group, existing, deps.source, deps.now, eventSeq);
     eventSeq = (eventSeq + group.length) % 1_000_000;
-    for (const write of foldEventWrites(planned)) {
+    const folded = foldEventWrites(planned);
+    const drop = (error: string) => console.warn(`event dropped (${deps.source.component}): ${error}`);
+    // New Events together, in store transactions: a pass that binds a thousand pods reports a
+    // thousand `Scheduled` Events, which one by one would cost a thousand round trips.
+    const creates = folded.flatMap((w) => (w.type === "create" ? [w.object] : []));
+    if (creates.length) {
+      const answers = await deps.registry.createMany(deps.defFor("events"), ns, creates);
+      writes += creates.length;
+      for (const { error } of answers) if (error) drop(error);
+    }
+    for (const write of folded) {
+      if (write.type === "create") continue;
       const r = await applyOne(write, deps);
       writes++;
-      if (r !== "ok" && r !== "conflict") console.warn(`event dropped (${deps.source.component}): ${r}`);
+      if (r !== "ok" && r !== "conflict") drop(r);
     }
   }
   return writes;

@@ -22,6 +22,12 @@ const FAILURE_BACKOFF_MS = 5000;
 const FAILURE_BACKOFF_CAP_MS = 5 * 60 * 1000;
 /** Follow-up rounds in one run, so that a chain (Deployment → ReplicaSet → Pods) settles at once. */
 const MAX_ROUNDS = 8;
+/**
+ * No new round once a run has written this much: a run holds the alarm, and a backlog (thousands
+ * of pods to bind) is better worked off in several runs, with API requests served in between,
+ * than in one that takes many seconds. What is left is due at once.
+ */
+const RUN_WRITE_BUDGET = 2_000;
 /** Changes read per `Store.changes` call. */
 const CHANGES_PAGE = 1000;
 
@@ -99,7 +105,7 @@ export class ControllerHost {
       for (const c of controllers) for (const key of c.allKeys(this.cache)) add(c, key);
     }
 
-    for (let round = 0; round < MAX_ROUNDS && dirty.size; round++) {
+    for (let round = 0; round < MAX_ROUNDS && dirty.size && stats.writes < RUN_WRITE_BUDGET; round++) {
       stats.rounds++;
       const work = dirty;
       dirty = new Map();
@@ -109,7 +115,7 @@ export class ControllerHost {
       }
       await this.catchUp(add, stats);
     }
-    // Whatever is still dirty after the last round runs again right away.
+    // Whatever is still dirty after the last round (or past the budget) runs again right away.
     for (const [c, keys] of dirty) for (const key of keys) table.schedule(dueKeyOf(c, key), clock.now());
     // Wake for the next resync even when nothing is due: what a lost poke missed is found then.
     return Math.min(table.earliest() ?? Infinity, this.lastResync + RESYNC_MS);
