@@ -60,9 +60,11 @@ export async function servePodStream(c: ApiContext, info: ResourceRequestInfo, r
     const log = logOptions(query);
     stream = { ...base, containerId: logContainerId(pod, container, log.previous), log };
   } else {
-    const exec = execOptions(kind, query, negotiateProtocol(c.req.raw));
-    stream = { ...base, containerId: execContainerId(pod, container), exec };
+    stream = { ...base, containerId: execContainerId(pod, container), exec: execOptions(kind, query, "") };
   }
   const node = await readyNode(registry, pod);
+  // kubectl retries a failed WebSocket upgrade over SPDY: a Status about the pod or its node comes
+  // before the one about the protocol, so that the user sees it either way.
+  if (stream.exec) stream.exec.protocol = negotiateProtocol(c.req.raw);
   return openStream(c.env, node, stream, c.req.raw);
 }

@@ -13,9 +13,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.js";
 import { ApiError, errors } from "../lib/errors.js";
-import type { Status } from "../lib/types.js";
-import { STREAM_HEADER, STREAM_POLL_SECONDS, type LogStreamHead, type StreamRequest } from "./protocol.js";
-import { pipeSockets } from "./pipe.js";
+import { logResponse } from "./log-response.js";
+import { STREAM_HEADER, STREAM_POLL_SECONDS, type StreamRequest } from "./protocol.js";
+import { acceptBinary, pipeSockets } from "./pipe.js";
 
 /** How long a client waits for the agent to dial back before the stream fails. */
 export const DIAL_TIMEOUT_MS = 10_000;
@@ -103,8 +103,7 @@ export class StreamRelay extends DurableObject<Env> {
     if (!waiter) throw new ApiError(404, "NotFound", `stream "${id}" is not waiting for a connection`);
     this.waiting.delete(id);
     const { 0: agentEnd, 1: relayEnd } = new WebSocketPair();
-    relayEnd.accept();
-    waiter.resolve(relayEnd);
+    waiter.resolve(acceptBinary(relayEnd));
     return new Response(null, { status: 101, webSocket: agentEnd });
   }
 }
@@ -114,61 +113,10 @@ function notConnected(node: string, why = "is not connected to the control plane
   return errors.serviceUnavailable(`error dialing backend: node "${node}" ${why}`);
 }
 
-function closeQuietly(ws: WebSocket, code = 1000, reason = ""): void {
-  try {
-    ws.close(code, reason);
-  } catch {
-    // already closed
-  }
-}
-
-/** The agent's first message says go or gives a Status; then its binary messages are the log. */
-function logResponse(agent: WebSocket): Promise<Response> {
-  return new Promise((resolve) => {
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
-    let started = false;
-    const body = new ReadableStream<Uint8Array>({
-      start: (c) => void (controller = c),
-      // The client went away: end the stream on the node.
-      cancel: () => closeQuietly(agent, 1000, "client closed"),
-    });
-    const fail = (status: Status) => resolve(Response.json(status, { status: status.code ?? 500 }));
-    agent.addEventListener("message", (e) => {
-      if (!started) {
-        const head = JSON.parse(typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data)) as LogStreamHead;
-        started = true;
-        if ("status" in head) {
-          closeQuietly(agent);
-          return fail(head.status);
-        }
-        return resolve(new Response(body, { headers: { "content-type": "text/plain", "cache-control": "no-cache" } }));
-      }
-      try {
-        controller.enqueue(typeof e.data === "string" ? new TextEncoder().encode(e.data) : new Uint8Array(e.data));
-      } catch {
-        closeQuietly(agent);
-      }
-    });
-    agent.addEventListener("close", () => {
-      if (!started) return fail(errors.internal("the node closed the log stream before it began").toStatus());
-      try {
-        controller.close();
-      } catch {
-        // the client cancelled first
-      }
-    });
-    agent.addEventListener("error", () => {
-      if (!started) fail(errors.internal("the node's log stream failed").toStatus());
-      else controller.error(new Error("the node's log stream failed"));
-    });
-  });
-}
-
 /** exec/attach: accept the client's WebSocket with the agreed subprotocol and pipe it to the agent's. */
 function pairWithClient(agent: WebSocket, stream: StreamRequest): Response {
   const { 0: clientEnd, 1: relayEnd } = new WebSocketPair();
-  relayEnd.accept();
-  pipeSockets(relayEnd, agent);
+  pipeSockets(acceptBinary(relayEnd), agent);
   const headers = stream.exec?.protocol ? { "sec-websocket-protocol": stream.exec.protocol } : undefined;
   return new Response(null, { status: 101, webSocket: clientEnd, headers });
 }
