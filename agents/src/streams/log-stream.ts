@@ -5,8 +5,10 @@
  */
 import type { Readable } from "node:stream";
 import type WebSocket from "ws";
+import { errorStatus } from "../../../src/streams/channel-protocol.js";
 import type { LogRequest, LogStreamHead } from "../../../src/streams/protocol.js";
 import type { LogOptions, Runtime } from "../runtime/types.js";
+import { pipeToSocket } from "./socket-sink.js";
 
 export function runtimeLogOptions(o: LogRequest, now = Date.now()): LogOptions {
   const sinceSeconds = o.sinceTime ? Math.max(1, Math.ceil((now - Date.parse(o.sinceTime)) / 1000)) : o.sinceSeconds;
@@ -20,24 +22,11 @@ export async function streamLog(runtime: Runtime, containerId: string, o: LogReq
   try {
     source = await runtime.logs(containerId, runtimeLogOptions(o));
   } catch (err) {
-    const message = `cannot read the log of container ${containerId}: ${err instanceof Error ? err.message : String(err)}`;
-    ws.send(head({ status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "InternalError", code: 500 } }));
+    ws.send(head({ status: errorStatus(`cannot read the log of container ${containerId}: ${err instanceof Error ? err.message : String(err)}`) }));
     ws.close(1000);
     return;
   }
   ws.send(head({ ok: true }));
-  let left = o.limitBytes ?? Infinity;
-  ws.once("close", () => source.destroy());
-  source.on("data", (chunk: Buffer) => {
-    const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
-    left -= part.length;
-    ws.send(part);
-    if (left <= 0) source.destroy();
-  });
-  await new Promise<void>((resolve) => {
-    source.once("close", resolve);
-    source.once("end", resolve);
-    source.once("error", () => resolve());
-  });
+  await pipeToSocket(source, ws, { limit: o.limitBytes });
   ws.close(1000);
 }

@@ -19,7 +19,10 @@ import {
   type RuntimeInfo,
   type SandboxConfig,
   type SandboxRecord,
+  type StdioOptions,
+  type StdioSession,
 } from "../types.js";
+import { stdioSession } from "./stdio-session.js";
 import { DockerEngine, EngineError, demultiplex, type EngineContainerInspect, type EngineImage } from "./engine.js";
 
 export interface DockerRuntimeOptions {
@@ -208,6 +211,36 @@ export class DockerRuntime implements Runtime {
       timestamps: options.timestamps,
     });
     return demultiplex(res);
+  }
+
+  async execStream(id: string, command: string[], o: StdioOptions): Promise<StdioSession> {
+    const e = this.engine;
+    const created = await e.call<{ Id: string }>({
+      method: "POST",
+      path: `/containers/${id}/exec`,
+      body: { AttachStdin: o.stdin, AttachStdout: o.stdout, AttachStderr: o.stderr, Tty: o.tty, Cmd: command },
+    });
+    const execId = created.body.Id;
+    const socket = await e.hijack({ method: "POST", path: `/exec/${execId}/start`, body: { Detach: false, Tty: o.tty } });
+    const resize = async (w: number, h: number) => void (await e.call({ method: "POST", path: `/exec/${execId}/resize`, query: { w, h } }));
+    const exitCode = async () => {
+      // The stream can end a moment before the Engine records the exit.
+      for (let i = 0; ; i++) {
+        const { body } = await e.call<{ ExitCode: number | null; Running: boolean }>({ method: "GET", path: `/exec/${execId}/json` });
+        if (!body.Running || i >= 20) return body.ExitCode ?? undefined;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    return stdioSession(socket, o, resize, exitCode);
+  }
+
+  async attach(id: string, o: StdioOptions): Promise<StdioSession> {
+    const e = this.engine;
+    // The container's own TTY setting decides the stream's framing, whatever the client asked.
+    const tty = (await e.inspectContainer(id)).Config.Tty ?? false;
+    const socket = await e.hijack({ method: "POST", path: `/containers/${id}/attach`, query: { stream: true, stdin: o.stdin, stdout: o.stdout, stderr: o.stderr } });
+    const resize = async (w: number, h: number) => void (await e.call({ method: "POST", path: `/containers/${id}/resize`, query: { w, h } }));
+    return stdioSession(socket, { ...o, tty }, resize, async () => undefined);
   }
 }
 
