@@ -11,14 +11,22 @@ import { closeQuietly } from "./pipe.js";
 
 const bytes = (data: string | ArrayBuffer) => (typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data));
 
+/** Past this much log the client has not read, the stream is ended (the agent is not slowed). */
+const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
+
 export function logResponse(agent: WebSocket): Promise<Response> {
   return new Promise((resolve) => {
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    // A native pipe, as the store's watches use: a JS ReadableStream's chunks were not delivered
+    // across the Durable Object's response until it closed, and the pipe's writer fails when the
+    // client goes away, which is how the node learns it.
+    const pipe = new IdentityTransformStream({ highWaterMark: 64 * 1024 });
+    const writer = pipe.writable.getWriter();
+    let unread = 0;
+    // The pipe takes one write at a time: each waits for the one before.
+    let lastWrite: Promise<unknown> = Promise.resolve();
     let started = false;
-    const body = new ReadableStream<Uint8Array>({
-      start: (c) => void (controller = c),
-      cancel: () => closeQuietly(agent, 1000, "client closed"),
-    });
+    let ended = false;
+    writer.closed.catch(() => closeQuietly(agent, 1000, "client closed"));
     const fail = (status: Status) => resolve(Response.json(status, { status: status.code ?? 500 }));
     agent.addEventListener("message", (e) => {
       const data = e.data as string | ArrayBuffer;
@@ -29,25 +37,28 @@ export function logResponse(agent: WebSocket): Promise<Response> {
           closeQuietly(agent);
           return fail(head.status);
         }
-        return resolve(new Response(body, { headers: { "content-type": "text/plain", "cache-control": "no-cache" } }));
+        return resolve(new Response(pipe.readable, { headers: { "content-type": "text/plain", "cache-control": "no-cache" } }));
       }
-      try {
-        controller.enqueue(bytes(data));
-      } catch {
-        closeQuietly(agent); // the client cancelled
-      }
+      const chunk = bytes(data);
+      unread += chunk.length;
+      if (unread > MAX_UNREAD_BYTES) return closeQuietly(agent, 1000, "client too slow");
+      lastWrite = lastWrite
+        .then(() => writer.write(chunk))
+        .then(
+          () => void (unread -= chunk.length),
+          () => closeQuietly(agent),
+        );
     });
     agent.addEventListener("close", () => {
+      ended = true;
       if (!started) return fail(errors.internal("the node closed the log stream before it began").toStatus());
-      try {
-        controller.close();
-      } catch {
-        // the client cancelled first
-      }
+      void lastWrite.then(() => writer.close()).catch(() => {});
     });
     agent.addEventListener("error", () => {
+      if (ended) return; // workerd reports the lost connection after a close, too
+      ended = true;
       if (!started) fail(errors.internal("the node's log stream failed").toStatus());
-      else controller.error(new Error("the node's log stream failed"));
+      else void lastWrite.then(() => writer.abort(new Error("the node's log stream failed"))).catch(() => {});
     });
   });
 }

@@ -62,6 +62,24 @@ describe("StreamRelay", { timeout: 30_000 }, () => {
     expect(await res.text()).toBe("line-1\nline-2\n");
   });
 
+  it("streams a followed log as it comes, and closes the agent's end when the client cancels", async () => {
+    const node = "n-follow";
+    await present(node);
+    const client = open(node, { ...logRequest("s4"), log: { follow: true, previous: false, timestamps: false } });
+    const { ws } = await agentDial(node);
+    ws.send(JSON.stringify({ ok: true }));
+    ws.send(new TextEncoder().encode("tick-1\n"));
+    const reader = (await client).body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("tick-1\n");
+    ws.send(new TextEncoder().encode("tick-2\n"));
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("tick-2\n");
+    const closed = new Promise<void>((r) => ws.addEventListener("close", () => r()));
+    await reader.cancel();
+    // Across the Durable Object's response the cancel is seen by the next write, which fails.
+    ws.send(new TextEncoder().encode("tick-3\n"));
+    await closed;
+  });
+
   it("answers the agent's Status when the log cannot be read", async () => {
     const node = "n-status";
     await present(node);
