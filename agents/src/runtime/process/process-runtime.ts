@@ -13,12 +13,13 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createReadStream, openSync, closeSync } from "node:fs";
+import { openSync, closeSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { arch, cpus, release, totalmem, type } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type { Logger } from "../../log.js";
+import { readLogFile } from "./log-file.js";
 import type { ContainerConfig, ContainerRecord, ExecResult, ImageRecord, LogOptions, PodResources, Runtime, RuntimeInfo, SandboxConfig, SandboxRecord, StdioOptions, StdioSession } from "../types.js";
 
 interface ProcessFile {
@@ -231,8 +232,10 @@ export class ProcessRuntime implements Runtime {
     });
   }
 
-  async logs(id: string, _options: LogOptions): Promise<Readable> {
-    return createReadStream(this.path(id, "log"));
+  async logs(id: string, o: LogOptions): Promise<Readable> {
+    if (o.timestamps || o.sinceSeconds !== undefined) throw new Error("the process runtime keeps no times in its logs: timestamps, sinceSeconds and sinceTime are not supported");
+    const ended = async () => ((await this.load(id))?.record as ContainerRecord | undefined)?.state !== "running";
+    return readLogFile(this.path(id, "log"), { tailLines: o.tailLines, follow: o.follow, ended });
   }
 
   /**
