@@ -11,6 +11,13 @@ import { closeQuietly } from "./pipe.js";
 
 const bytes = (data: string | ArrayBuffer) => (typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data));
 
+/**
+ * As a watch's (src/api/resource-handler.ts): a gzip'd body is held until its compressor's window
+ * fills, so a followed log would show nothing for minutes. `no-transform` keeps Cloudflare from
+ * compressing, `identity` keeps miniflare from it.
+ */
+const STREAM_HEADERS = { "content-type": "text/plain", "cache-control": "no-cache, private, no-transform", "content-encoding": "identity" };
+
 /** Past this much log the client has not read, the stream is ended (the agent is not slowed). */
 const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
 
@@ -37,7 +44,7 @@ export function logResponse(agent: WebSocket): Promise<Response> {
           closeQuietly(agent);
           return fail(head.status);
         }
-        return resolve(new Response(pipe.readable, { headers: { "content-type": "text/plain", "cache-control": "no-cache" } }));
+        return resolve(new Response(pipe.readable, { headers: STREAM_HEADERS }));
       }
       const chunk = bytes(data);
       unread += chunk.length;
