@@ -14,7 +14,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.js";
 import { ApiError, errors } from "../lib/errors.js";
 import { logResponse } from "./log-response.js";
-import { STREAM_HEADER, STREAM_POLL_SECONDS, type StreamRequest } from "./protocol.js";
+import { STREAM_HEADER, STREAM_POLL_SECONDS, UPGRADE_REQUIRED, type StreamRequest } from "./protocol.js";
 import { acceptBinary, pipeSockets } from "./pipe.js";
 
 /** How long a client waits for the agent to dial back before the stream fails. */
@@ -30,6 +30,9 @@ export class StreamRelay extends DurableObject<Env> {
   private pending: StreamRequest[] = [];
   private readonly pollers = new Set<() => void>();
   private lastPollEnded = 0;
+  private lastPollStarted = 0;
+  /** When a stream last went unanswered: the agent counts as gone until it polls again. */
+  private unansweredAt = 0;
   private readonly waiting = new Map<string, Waiter>();
 
   override async fetch(request: Request): Promise<Response> {
@@ -47,6 +50,7 @@ export class StreamRelay extends DurableObject<Env> {
 
   /** Pending requests at once, or a hold until one arrives or the poll times out (then none). */
   private async poll(request: Request): Promise<Response> {
+    this.lastPollStarted = Date.now();
     const holdSeconds = Math.min(Number(new URL(request.url).searchParams.get("timeoutSeconds") ?? STREAM_POLL_SECONDS) || 0, STREAM_POLL_SECONDS);
     if (this.pending.length === 0 && holdSeconds > 0) {
       await new Promise<void>((resolve) => {
@@ -65,7 +69,12 @@ export class StreamRelay extends DurableObject<Env> {
     return Response.json({ items });
   }
 
+  /**
+   * A held poll can outlive its agent (the relay does not see the connection drop), so a stream
+   * that went unanswered makes the agent absent until it polls again.
+   */
   private agentPresent(): boolean {
+    if (this.unansweredAt > this.lastPollStarted) return false;
     return this.pollers.size > 0 || Date.now() - this.lastPollEnded < PRESENCE_GRACE_MS;
   }
 
@@ -73,6 +82,7 @@ export class StreamRelay extends DurableObject<Env> {
   private async open(request: Request): Promise<Response> {
     const stream = JSON.parse(decodeURIComponent(request.headers.get(STREAM_HEADER) ?? "")) as StreamRequest & { node: string };
     if (!this.agentPresent()) throw notConnected(stream.node);
+    if (stream.exec && !stream.exec.protocol) throw errors.badRequest(UPGRADE_REQUIRED);
     const agent = await this.dialFor(stream);
     if (!agent) throw notConnected(stream.node, `did not open stream within ${DIAL_TIMEOUT_MS / 1000}s`);
     return stream.kind === "log" ? logResponse(agent) : pairWithClient(agent, stream);
@@ -83,6 +93,9 @@ export class StreamRelay extends DurableObject<Env> {
       const timer = setTimeout(() => {
         this.waiting.delete(stream.id);
         this.pending = this.pending.filter((r) => r.id !== stream.id);
+        this.unansweredAt = Date.now();
+        // A live agent whose dial failed polls again at once, and so counts as present again.
+        for (const wake of [...this.pollers]) wake();
         resolve(undefined);
       }, DIAL_TIMEOUT_MS);
       this.waiting.set(stream.id, {

@@ -54,4 +54,12 @@ describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("kubectl exec a
     await attached.waitFor(/attached-3/);
     attached.kill();
   });
+
+  it("fails with the node's Status, not a hang, when the node's agent is gone", async () => {
+    await cluster.get().node(NODE).stopAgent();
+    // kubectl tries a WebSocket, then SPDY: both answers name the node.
+    const r = await cp.kubectl(["exec", "shell", "--", "true"], { timeoutMs: 60_000 });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/error dialing backend: node "node-x"/);
+  });
 });

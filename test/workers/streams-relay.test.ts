@@ -47,6 +47,25 @@ describe("StreamRelay", { timeout: 30_000 }, () => {
     expect(await res.json()).toMatchObject({ kind: "Status", reason: "ServiceUnavailable", message: 'error dialing backend: node "gone" is not connected to the control plane' });
   });
 
+  it("after a stream goes unanswered by a held poll's agent, fails the next ones at once", async () => {
+    const node = "n-stale";
+    void relay(node).fetch("https://relay/poll?timeoutSeconds=60"); // an agent that then died
+    await new Promise((r) => setTimeout(r, 100));
+    const first = await open(node, logRequest("s5"));
+    expect(first.status).toBe(503);
+    expect(await first.json()).toMatchObject({ message: 'error dialing backend: node "n-stale" did not open stream within 10s' });
+    const next = await open(node, { ...logRequest("s6"), kind: "exec", log: undefined, exec: { command: ["true"], stdin: false, stdout: true, stderr: false, tty: false, protocol: "" } });
+    expect(await next.json()).toMatchObject({ code: 503, message: 'error dialing backend: node "n-stale" is not connected to the control plane' });
+  });
+
+  it("refuses an exec that is not a WebSocket once the agent is known to be there", async () => {
+    const node = "n-spdy";
+    await present(node);
+    const res = await open(node, { ...logRequest("s7"), kind: "exec", log: undefined, exec: { command: ["true"], stdin: false, stdout: true, stderr: false, tty: false, protocol: "" } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ message: "Upgrade request required: use a WebSocket with subprotocol v5.channel.k8s.io or v4.channel.k8s.io" });
+  });
+
   it("relays a log: the agent's head, then its bytes, to the end", async () => {
     const node = "n-log";
     await present(node);
