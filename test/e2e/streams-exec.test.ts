@@ -53,6 +53,8 @@ describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("kubectl exec a
     attached.write("echo attached-$((1+2))\n");
     await attached.waitFor(/attached-3/);
     attached.kill();
+    // A TTY container's log is its terminal's bytes, unframed.
+    expect((await kubectlOk(cp, ["logs", "console"])).stdout).toContain("attached-3");
   });
 
   it("fails with the node's Status, not a hang, when the node's agent is gone", async () => {

@@ -7,17 +7,17 @@
  */
 import type WebSocket from "ws";
 import { errorStatus, exitStatus, frame, parseClientMessage } from "../../../src/streams/channel-protocol.js";
-import { Channel, type StreamRequest } from "../../../src/streams/protocol.js";
+import type { Status } from "../../../src/lib/types.js";
+import { Channel, type ExecRequest } from "../../../src/streams/protocol.js";
 import type { Runtime, StdioSession } from "../runtime/types.js";
 import { pipeToSocket } from "./socket-sink.js";
 
-function sendStatus(ws: WebSocket, status: ReturnType<typeof exitStatus>): void {
+function sendStatus(ws: WebSocket, status: Status): void {
   if (ws.readyState === ws.OPEN) ws.send(frame(Channel.error, JSON.stringify(status)));
   ws.close(1000);
 }
 
-export async function streamExec(runtime: Runtime, request: StreamRequest, ws: WebSocket): Promise<void> {
-  const o = request.exec!;
+export async function streamExec(runtime: Runtime, kind: "exec" | "attach", containerId: string, o: ExecRequest, ws: WebSocket): Promise<void> {
   const stdio = { stdin: o.stdin, stdout: o.stdout, stderr: o.stderr, tty: o.tty };
   // kubectl may send stdin or its terminal size before the runtime's session is up: keep them.
   const early: Buffer[] = [];
@@ -25,7 +25,7 @@ export async function streamExec(runtime: Runtime, request: StreamRequest, ws: W
   ws.on("message", (data: Buffer) => receive(data));
   let session: StdioSession;
   try {
-    session = request.kind === "attach" ? await runtime.attach(request.containerId, stdio) : await runtime.execStream(request.containerId, o.command, stdio);
+    session = kind === "attach" ? await runtime.attach(containerId, stdio) : await runtime.execStream(containerId, o.command, stdio);
   } catch (err) {
     return sendStatus(ws, errorStatus(err instanceof Error ? err.message : String(err)));
   }

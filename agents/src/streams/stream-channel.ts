@@ -95,7 +95,8 @@ export class StreamChannel {
       const ws = await this.dial(request.id);
       ws.on("error", (err: Error) => log.debug("stream socket error", { error: String(err) }));
       if (request.kind === "log" && request.log) await streamLog(this.o.runtime, request.containerId, request.log, ws);
-      else await streamExec(this.o.runtime, request, ws);
+      else if (request.kind !== "log" && request.exec) await streamExec(this.o.runtime, request.kind, request.containerId, request.exec, ws);
+      else ws.close(1011, `malformed ${request.kind} stream request`);
     } catch (err) {
       log.warn("stream failed", { error: String(err) });
     }

@@ -204,13 +204,15 @@ export class DockerRuntime implements Runtime {
   }
 
   async logs(id: string, options: LogOptions): Promise<Readable> {
+    // A container with a TTY logs its terminal's bytes as they are, without Docker's frames.
+    const tty = (await this.engine.inspectContainer(id)).Config.Tty ?? false;
     const res = await this.engine.logs(id, {
       follow: options.follow,
       tail: options.tailLines ?? "all",
       since: options.sinceSeconds ? Math.floor(Date.now() / 1000) - options.sinceSeconds : undefined,
       timestamps: options.timestamps,
     });
-    return demultiplex(res);
+    return tty ? res : demultiplex(res);
   }
 
   async execStream(id: string, command: string[], o: StdioOptions): Promise<StdioSession> {
