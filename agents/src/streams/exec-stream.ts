@@ -36,6 +36,7 @@ export async function streamExec(runtime: Runtime, kind: "exec" | "attach", cont
     else if (m.channel === "close" && m.stream === Channel.stdin) session.stdin?.end();
   };
   for (const data of early.splice(0)) receive(data);
+  if (ws.readyState !== ws.OPEN) return session.close(); // the client left while it started
   ws.once("close", () => session.close());
   const outputs = [
     session.stdout && pipeToSocket(session.stdout, ws, { prefix: Channel.stdout }),
