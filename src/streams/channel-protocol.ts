@@ -62,8 +62,3 @@ export function exitStatus(command: string[], exitCode: number): Status {
     details: { causes: [{ reason: "ExitCode", message: String(exitCode) }] },
   };
 }
-
-/** Any other failure of the stream (the runtime refused it): an InternalError Status on channel 3. */
-export function errorStatus(message: string): Status {
-  return { metadata: {}, status: "Failure", message, reason: "InternalError", code: 500 };
-}

@@ -6,11 +6,14 @@
  * going away ends the session.
  */
 import type WebSocket from "ws";
-import { errorStatus, exitStatus, frame, parseClientMessage } from "../../../src/streams/channel-protocol.js";
+import { errors } from "../../../src/lib/errors.js";
+import { exitStatus, frame, parseClientMessage } from "../../../src/streams/channel-protocol.js";
 import type { Status } from "../../../src/lib/types.js";
 import { Channel, type ExecRequest } from "../../../src/streams/protocol.js";
 import type { Runtime, StdioSession } from "../runtime/types.js";
 import { pipeToSocket } from "./socket-sink.js";
+
+const failure = (err: unknown) => errors.internal(err instanceof Error ? err.message : String(err)).toStatus();
 
 function sendStatus(ws: WebSocket, status: Status): void {
   if (ws.readyState === ws.OPEN) ws.send(frame(Channel.error, JSON.stringify(status)));
@@ -27,7 +30,7 @@ export async function streamExec(runtime: Runtime, kind: "exec" | "attach", cont
   try {
     session = kind === "attach" ? await runtime.attach(containerId, stdio) : await runtime.execStream(containerId, o.command, stdio);
   } catch (err) {
-    return sendStatus(ws, errorStatus(err instanceof Error ? err.message : String(err)));
+    return sendStatus(ws, failure(err));
   }
   receive = (data) => {
     const m = parseClientMessage(data);
@@ -46,6 +49,6 @@ export async function streamExec(runtime: Runtime, kind: "exec" | "attach", cont
     const [code] = await Promise.all([session.done, ...outputs]);
     sendStatus(ws, exitStatus(o.command, code ?? 0));
   } catch (err) {
-    sendStatus(ws, errorStatus(err instanceof Error ? err.message : String(err)));
+    sendStatus(ws, failure(err));
   }
 }

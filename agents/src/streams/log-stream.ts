@@ -5,7 +5,7 @@
  */
 import type { Readable } from "node:stream";
 import type WebSocket from "ws";
-import { errorStatus } from "../../../src/streams/channel-protocol.js";
+import { errors } from "../../../src/lib/errors.js";
 import type { LogRequest, LogStreamHead } from "../../../src/streams/protocol.js";
 import type { LogOptions, Runtime } from "../runtime/types.js";
 import { pipeToSocket } from "./socket-sink.js";
@@ -22,7 +22,7 @@ export async function streamLog(runtime: Runtime, containerId: string, o: LogReq
   try {
     source = await runtime.logs(containerId, runtimeLogOptions(o));
   } catch (err) {
-    ws.send(head({ status: errorStatus(`cannot read the log of container ${containerId}: ${err instanceof Error ? err.message : String(err)}`) }));
+    ws.send(head({ status: errors.internal(`cannot read the log of container ${containerId}: ${err instanceof Error ? err.message : String(err)}`).toStatus() }));
     ws.close(1000);
     return;
   }
