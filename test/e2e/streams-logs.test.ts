@@ -29,6 +29,8 @@ describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("kubectl logs t
     expect(all).toBe("line-1\nline-2\nline-3\n");
     expect((await kubectlOk(cp, ["logs", "printer", "--tail=1"])).stdout).toBe("line-3\n");
     expect((await kubectlOk(cp, ["logs", "printer", "--limit-bytes=4"])).stdout).toBe("line");
+    expect((await kubectlOk(cp, ["logs", "printer", "--since=1h"])).stdout).toBe("line-1\nline-2\nline-3\n");
+    expect((await kubectlOk(cp, ["logs", "printer", `--since-time=${new Date(Date.now() + 3_600_000).toISOString()}`])).stdout).toBe("");
     expect((await kubectlOk(cp, ["logs", "printer", "--timestamps", "--tail=1"])).stdout).toMatch(/^\d{4}-\d\d-\d\dT\S+ line-3\n$/);
     const bad = await kubectlFails(cp, ["logs", "printer", "-c", "nope"]);
     expect(bad.stderr).toContain("container nope is not valid for pod printer");
