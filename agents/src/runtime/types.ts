@@ -115,7 +115,8 @@ export interface ExecResult {
 export interface LogOptions {
   follow?: boolean;
   tailLines?: number;
-  sinceSeconds?: number;
+  /** Only lines written at or after this time (epoch seconds). */
+  since?: number;
   timestamps?: boolean;
 }
 

@@ -10,9 +10,10 @@ import type { LogRequest, LogStreamHead } from "../../../src/streams/protocol.js
 import type { LogOptions, Runtime } from "../runtime/types.js";
 import { pipeToSocket } from "./socket-sink.js";
 
+/** `sinceSeconds` is relative to now and `sinceTime` absolute: the runtime gets an absolute time. */
 export function runtimeLogOptions(o: LogRequest, now = Date.now()): LogOptions {
-  const sinceSeconds = o.sinceTime ? Math.max(1, Math.ceil((now - Date.parse(o.sinceTime)) / 1000)) : o.sinceSeconds;
-  return { follow: o.follow, tailLines: o.tailLines, sinceSeconds, timestamps: o.timestamps };
+  const since = o.sinceTime ? Date.parse(o.sinceTime) / 1000 : o.sinceSeconds !== undefined ? now / 1000 - o.sinceSeconds : undefined;
+  return { follow: o.follow, tailLines: o.tailLines, since, timestamps: o.timestamps };
 }
 
 const head = (h: LogStreamHead) => JSON.stringify(h);

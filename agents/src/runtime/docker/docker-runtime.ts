@@ -209,7 +209,7 @@ export class DockerRuntime implements Runtime {
     const res = await this.engine.logs(id, {
       follow: options.follow,
       tail: options.tailLines ?? "all",
-      since: options.sinceSeconds ? Math.floor(Date.now() / 1000) - options.sinceSeconds : undefined,
+      since: options.since,
       timestamps: options.timestamps,
     });
     return tty ? res : demultiplex(res);

@@ -233,7 +233,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   async logs(id: string, o: LogOptions): Promise<Readable> {
-    if (o.timestamps || o.sinceSeconds !== undefined) throw new Error("the process runtime keeps no times in its logs: timestamps, sinceSeconds and sinceTime are not supported");
+    if (o.timestamps || o.since !== undefined) throw new Error("the process runtime keeps no times in its logs: timestamps, sinceSeconds and sinceTime are not supported");
     const ended = async () => ((await this.load(id))?.record as ContainerRecord | undefined)?.state !== "running";
     return readLogFile(this.path(id, "log"), { tailLines: o.tailLines, follow: o.follow, ended });
   }
