@@ -46,7 +46,14 @@ export async function buildAgent() {
     sourcemap: "linked",
     legalComments: "none",
     logLevel: "warning",
-    banner: { js: "// skiff-agent: built by agents/build.mjs from agents/src; do not edit." },
+    // ws is CommonJS and `require`s Node builtins: ESM output needs a real `require` for them.
+    banner: {
+      js: [
+        "// skiff-agent: built by agents/build.mjs from agents/src; do not edit.",
+        'import { createRequire as __skiffCreateRequire } from "node:module";',
+        "const require = __skiffCreateRequire(import.meta.url);",
+      ].join("\n"),
+    },
   });
   return BUNDLE;
 }

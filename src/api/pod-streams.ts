@@ -21,12 +21,13 @@ export function isPodStream(info: ResourceRequestInfo): boolean {
   return info.group === "" && info.resource === "pods" && SUBRESOURCES.has(info.subresource) && !info.extraParts;
 }
 
-/** The first channel protocol both sides speak, from the client's `Sec-WebSocket-Protocol` offer. */
+/**
+ * The first channel protocol both sides speak, from the client's `Sec-WebSocket-Protocol` offer;
+ * "" for a request that is not a WebSocket upgrade (SPDY), which the relay refuses once it has
+ * checked the node (protocol.ts `upgradeRequired`).
+ */
 function negotiateProtocol(request: Request): string {
-  if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-    // kubectl falls back to SPDY only when the WebSocket upgrade itself failed; we offer no SPDY.
-    throw errors.badRequest("Upgrade request required: use a WebSocket with subprotocol v5.channel.k8s.io or v4.channel.k8s.io");
-  }
+  if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return "";
   const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
   const chosen = CHANNEL_PROTOCOLS.find((p) => offered.includes(p));
   if (!chosen) throw errors.badRequest(`none of the offered WebSocket subprotocols [${offered.join(" ")}] is supported; use one of [${CHANNEL_PROTOCOLS.join(" ")}]`);
@@ -60,9 +61,12 @@ export async function servePodStream(c: ApiContext, info: ResourceRequestInfo, r
     const log = logOptions(query);
     stream = { ...base, containerId: logContainerId(pod, container, log.previous), log };
   } else {
-    const exec = execOptions(kind, query, negotiateProtocol(c.req.raw));
-    stream = { ...base, containerId: execContainerId(pod, container), exec };
+    stream = { ...base, containerId: execContainerId(pod, container), exec: execOptions(kind, query, "") };
   }
   const node = await readyNode(registry, pod);
+  // kubectl retries a failed WebSocket upgrade over SPDY: a Status about the pod or its node
+  // (here, or the relay's about the agent) comes before the one about the protocol, so that the
+  // user sees it on either attempt.
+  if (stream.exec) stream.exec.protocol = negotiateProtocol(c.req.raw);
   return openStream(c.env, node, stream, c.req.raw);
 }

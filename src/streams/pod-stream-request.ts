@@ -6,9 +6,9 @@
  */
 import { errors } from "../lib/errors.js";
 import type { Pod } from "../lib/types.js";
+import type { ExecRequest, LogRequest, StreamRequest } from "./protocol.js";
 
 type ContainerStatus = NonNullable<NonNullable<Pod["status"]>["containerStatuses"]>[number];
-import type { ExecRequest, LogRequest, StreamRequest } from "./protocol.js";
 
 export type StreamKind = StreamRequest["kind"];
 

@@ -25,7 +25,7 @@ export interface ExecRequest {
   stdout: boolean;
   stderr: boolean;
   tty: boolean;
-  /** The negotiated subprotocol, `v5.channel.k8s.io` or `v4.channel.k8s.io`. */
+  /** The negotiated subprotocol, `v5.channel.k8s.io` or `v4.channel.k8s.io`; "" if the client did not ask for a WebSocket. */
   protocol: string;
 }
 
@@ -56,6 +56,9 @@ export type LogStreamHead = { ok: true } | { status: Status };
 
 /** WebSocket subprotocols of exec/attach, most preferred first (kubectl 1.30+ offers v5 then v4). */
 export const CHANNEL_PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"] as const;
+
+/** The answer to an exec/attach that is not a WebSocket upgrade (kubectl's SPDY fallback). */
+export const UPGRADE_REQUIRED = `Upgrade request required: use a WebSocket with subprotocol ${CHANNEL_PROTOCOLS.join(" or ")}`;
 
 /** Channel numbers of the Kubernetes remote command protocol (the first byte of each frame). */
 export const Channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;

@@ -13,9 +13,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.js";
 import { ApiError, errors } from "../lib/errors.js";
-import type { Status } from "../lib/types.js";
-import { STREAM_HEADER, STREAM_POLL_SECONDS, type LogStreamHead, type StreamRequest } from "./protocol.js";
-import { pipeSockets } from "./pipe.js";
+import { logResponse } from "./log-response.js";
+import { STREAM_HEADER, STREAM_POLL_SECONDS, UPGRADE_REQUIRED, type StreamRequest } from "./protocol.js";
+import { acceptBinary, pipeSockets } from "./pipe.js";
 
 /** How long a client waits for the agent to dial back before the stream fails. */
 export const DIAL_TIMEOUT_MS = 10_000;
@@ -30,6 +30,9 @@ export class StreamRelay extends DurableObject<Env> {
   private pending: StreamRequest[] = [];
   private readonly pollers = new Set<() => void>();
   private lastPollEnded = 0;
+  private lastPollStarted = 0;
+  /** When a stream last went unanswered: the agent counts as gone until it polls again. */
+  private unansweredAt = 0;
   private readonly waiting = new Map<string, Waiter>();
 
   override async fetch(request: Request): Promise<Response> {
@@ -47,6 +50,7 @@ export class StreamRelay extends DurableObject<Env> {
 
   /** Pending requests at once, or a hold until one arrives or the poll times out (then none). */
   private async poll(request: Request): Promise<Response> {
+    this.lastPollStarted = Date.now();
     const holdSeconds = Math.min(Number(new URL(request.url).searchParams.get("timeoutSeconds") ?? STREAM_POLL_SECONDS) || 0, STREAM_POLL_SECONDS);
     if (this.pending.length === 0 && holdSeconds > 0) {
       await new Promise<void>((resolve) => {
@@ -65,7 +69,12 @@ export class StreamRelay extends DurableObject<Env> {
     return Response.json({ items });
   }
 
+  /**
+   * A held poll can outlive its agent (the relay does not see the connection drop), so a stream
+   * that went unanswered makes the agent absent until it polls again.
+   */
   private agentPresent(): boolean {
+    if (this.unansweredAt > this.lastPollStarted) return false;
     return this.pollers.size > 0 || Date.now() - this.lastPollEnded < PRESENCE_GRACE_MS;
   }
 
@@ -73,6 +82,7 @@ export class StreamRelay extends DurableObject<Env> {
   private async open(request: Request): Promise<Response> {
     const stream = JSON.parse(decodeURIComponent(request.headers.get(STREAM_HEADER) ?? "")) as StreamRequest & { node: string };
     if (!this.agentPresent()) throw notConnected(stream.node);
+    if (stream.exec && !stream.exec.protocol) throw errors.badRequest(UPGRADE_REQUIRED);
     const agent = await this.dialFor(stream);
     if (!agent) throw notConnected(stream.node, `did not open stream within ${DIAL_TIMEOUT_MS / 1000}s`);
     return stream.kind === "log" ? logResponse(agent) : pairWithClient(agent, stream);
@@ -83,6 +93,9 @@ export class StreamRelay extends DurableObject<Env> {
       const timer = setTimeout(() => {
         this.waiting.delete(stream.id);
         this.pending = this.pending.filter((r) => r.id !== stream.id);
+        this.unansweredAt = Date.now();
+        // A live agent whose dial failed polls again at once, and so counts as present again.
+        for (const wake of [...this.pollers]) wake();
         resolve(undefined);
       }, DIAL_TIMEOUT_MS);
       this.waiting.set(stream.id, {
@@ -103,8 +116,7 @@ export class StreamRelay extends DurableObject<Env> {
     if (!waiter) throw new ApiError(404, "NotFound", `stream "${id}" is not waiting for a connection`);
     this.waiting.delete(id);
     const { 0: agentEnd, 1: relayEnd } = new WebSocketPair();
-    relayEnd.accept();
-    waiter.resolve(relayEnd);
+    waiter.resolve(acceptBinary(relayEnd));
     return new Response(null, { status: 101, webSocket: agentEnd });
   }
 }
@@ -114,61 +126,10 @@ function notConnected(node: string, why = "is not connected to the control plane
   return errors.serviceUnavailable(`error dialing backend: node "${node}" ${why}`);
 }
 
-function closeQuietly(ws: WebSocket, code = 1000, reason = ""): void {
-  try {
-    ws.close(code, reason);
-  } catch {
-    // already closed
-  }
-}
-
-/** The agent's first message says go or gives a Status; then its binary messages are the log. */
-function logResponse(agent: WebSocket): Promise<Response> {
-  return new Promise((resolve) => {
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
-    let started = false;
-    const body = new ReadableStream<Uint8Array>({
-      start: (c) => void (controller = c),
-      // The client went away: end the stream on the node.
-      cancel: () => closeQuietly(agent, 1000, "client closed"),
-    });
-    const fail = (status: Status) => resolve(Response.json(status, { status: status.code ?? 500 }));
-    agent.addEventListener("message", (e) => {
-      if (!started) {
-        const head = JSON.parse(typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data)) as LogStreamHead;
-        started = true;
-        if ("status" in head) {
-          closeQuietly(agent);
-          return fail(head.status);
-        }
-        return resolve(new Response(body, { headers: { "content-type": "text/plain", "cache-control": "no-cache" } }));
-      }
-      try {
-        controller.enqueue(typeof e.data === "string" ? new TextEncoder().encode(e.data) : new Uint8Array(e.data));
-      } catch {
-        closeQuietly(agent);
-      }
-    });
-    agent.addEventListener("close", () => {
-      if (!started) return fail(errors.internal("the node closed the log stream before it began").toStatus());
-      try {
-        controller.close();
-      } catch {
-        // the client cancelled first
-      }
-    });
-    agent.addEventListener("error", () => {
-      if (!started) fail(errors.internal("the node's log stream failed").toStatus());
-      else controller.error(new Error("the node's log stream failed"));
-    });
-  });
-}
-
 /** exec/attach: accept the client's WebSocket with the agreed subprotocol and pipe it to the agent's. */
 function pairWithClient(agent: WebSocket, stream: StreamRequest): Response {
   const { 0: clientEnd, 1: relayEnd } = new WebSocketPair();
-  relayEnd.accept();
-  pipeSockets(relayEnd, agent);
+  pipeSockets(acceptBinary(relayEnd), agent);
   const headers = stream.exec?.protocol ? { "sec-websocket-protocol": stream.exec.protocol } : undefined;
   return new Response(null, { status: 101, webSocket: clientEnd, headers });
 }

@@ -228,6 +228,21 @@ describe("a node credential", () => {
     expect(message(created)).toBe('deployments.apps is forbidden: User "system:node:n1" cannot create resource "deployments" in API group "apps" in the namespace "default"');
     expect((await trade("n9", n1)).status).toBe(403);
   });
+
+  it("takes only its own node's stream requests, and opens no pod streams itself", async () => {
+    const own = await call(n1, "GET", "/apis/skiff.io/v1/nodes/n1/streams");
+    expect(own.status).toBe(200);
+    expect(own.body).toEqual({ items: [] });
+    expect((await call(n1, "GET", "/apis/skiff.io/v1/nodes/n2/streams")).status).toBe(403);
+    expect((await call(n1, "GET", "/apis/skiff.io/v1/nodes/n2/streams/some-id")).status).toBe(403);
+    expect((await call(joinToken(JOIN), "GET", "/apis/skiff.io/v1/nodes/n1/streams")).status).toBe(403);
+    // As kube-apiserver's Node authorizer: no pods/log, exec or attach for a node, even its own pod.
+    for (const sub of ["log", "exec?command=sh&stdout=true", "attach?stdout=true"]) {
+      const r = await call(n1, "GET", `/api/v1/namespaces/default/pods/web-n1/${sub}`);
+      expect(r.status, sub).toBe(403);
+      expect((await call(joinToken(JOIN), "GET", `/api/v1/namespaces/default/pods/web-n1/${sub}`)).status, sub).toBe(403);
+    }
+  });
 });
 
 describe("revocation", () => {

@@ -3,6 +3,7 @@
  * plain processes), in the manner of Hono's shared router tests.
  */
 import { afterAll, expect, it } from "vitest";
+import type { Readable } from "node:stream";
 import type { ContainerConfig, Runtime, SandboxRecord } from "./types.js";
 
 export interface RuntimeUnderTest {
@@ -79,5 +80,38 @@ export function runtimeContract(t: RuntimeUnderTest): void {
     await a.removeContainer(id);
     await a.removeContainer(id);
     expect((await a.list(uid)).containers.some((x) => x.id === id)).toBe(false);
+  });
+
+  it("streams an exec: stdin in, stdout and stderr apart, the exit code at the end", async () => {
+    const id = await a.createContainer(sandbox, config("streams", "exec sleep 30"));
+    await a.startContainer(id);
+    const session = await a.execStream(id, ["sh", "-c", "read line; echo out-$line; echo err >&2; exit 3"], { stdin: true, stdout: true, stderr: true, tty: false });
+    const read = (s: Readable | undefined) => new Promise<string>((resolve) => {
+      let text = "";
+      s?.on("data", (d: Buffer) => (text += d.toString()));
+      s?.once("end", () => resolve(text));
+    });
+    const [out, err] = [read(session.stdout), read(session.stderr)];
+    session.stdin?.end("hi\n");
+    expect(await session.done).toBe(3);
+    expect(await out).toBe("out-hi\n");
+    expect(await err).toBe("err\n");
+    await a.removeContainer(id);
+  });
+
+  it("reads a container's log: its last lines, and followed until the container stops", async () => {
+    const id = await a.createContainer(sandbox, config("logs", "echo one; echo two; exec sleep 30"));
+    await a.startContainer(id);
+    const read = (r: Readable) => new Promise<string>((resolve) => {
+      let text = "";
+      r.on("data", (d: Buffer) => (text += d.toString()));
+      r.once("end", () => resolve(text));
+    });
+    await expect.poll(async () => read(await a.logs(id, {})), { timeout: 10_000 }).toBe("one\ntwo\n");
+    expect(await read(await a.logs(id, { tailLines: 1 }))).toBe("two\n");
+    const followed = read(await a.logs(id, { follow: true }));
+    await a.stopContainer(id, 1);
+    expect(await followed).toBe("one\ntwo\n");
+    await a.removeContainer(id);
   });
 }

@@ -6,7 +6,7 @@
  * Everything a runtime creates carries labels (runtime/labels.ts) saying which node, pod and
  * container it belongs to, so that a restarted agent finds and adopts what it left running.
  */
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 
 export type ContainerKind = "init" | "app";
 
@@ -115,8 +115,32 @@ export interface ExecResult {
 export interface LogOptions {
   follow?: boolean;
   tailLines?: number;
-  sinceSeconds?: number;
+  /** Only lines written at or after this time (epoch seconds). */
+  since?: number;
   timestamps?: boolean;
+}
+
+/** Which of a process's stdio an interactive exec or attach joins, and whether it has a TTY. */
+export interface StdioOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/** A running exec or attach (kubelet's streaming Exec/Attach rather than ExecSync). */
+export interface StdioSession {
+  /** The process's output; with a TTY, stderr is merged into it. */
+  stdout?: Readable;
+  stderr?: Readable;
+  /** Ending it closes the process's stdin. */
+  stdin?: Writable;
+  /** A TTY's new size; a no-op without one. */
+  resize(width: number, height: number): Promise<void>;
+  /** Settles when the stream ends: the exit code of an exec, undefined for an attach. */
+  done: Promise<number | undefined>;
+  /** Ends the session early (the client went away); the exec'd process is left to the runtime. */
+  close(): void;
 }
 
 export interface RuntimeInfo {
@@ -168,4 +192,8 @@ export interface Runtime {
   /** Runs a command in a running container. */
   exec(id: string, command: string[], timeoutMs: number): Promise<ExecResult>;
   logs(id: string, options: LogOptions): Promise<Readable>;
+  /** `kubectl exec`: a command in a running container with its stdio streamed; throws if the runtime cannot. */
+  execStream(id: string, command: string[], options: StdioOptions): Promise<StdioSession>;
+  /** `kubectl attach`: the container's main process's stdio; throws if the runtime cannot. */
+  attach(id: string, options: StdioOptions): Promise<StdioSession>;
 }

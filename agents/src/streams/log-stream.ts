@@ -5,12 +5,15 @@
  */
 import type { Readable } from "node:stream";
 import type WebSocket from "ws";
+import { errors } from "../../../src/lib/errors.js";
 import type { LogRequest, LogStreamHead } from "../../../src/streams/protocol.js";
 import type { LogOptions, Runtime } from "../runtime/types.js";
+import { pipeToSocket } from "./socket-sink.js";
 
+/** `sinceSeconds` is relative to now and `sinceTime` absolute: the runtime gets an absolute time. */
 export function runtimeLogOptions(o: LogRequest, now = Date.now()): LogOptions {
-  const sinceSeconds = o.sinceTime ? Math.max(1, Math.ceil((now - Date.parse(o.sinceTime)) / 1000)) : o.sinceSeconds;
-  return { follow: o.follow, tailLines: o.tailLines, sinceSeconds, timestamps: o.timestamps };
+  const since = o.sinceTime ? Date.parse(o.sinceTime) / 1000 : o.sinceSeconds !== undefined ? now / 1000 - o.sinceSeconds : undefined;
+  return { follow: o.follow, tailLines: o.tailLines, since, timestamps: o.timestamps };
 }
 
 const head = (h: LogStreamHead) => JSON.stringify(h);
@@ -20,24 +23,11 @@ export async function streamLog(runtime: Runtime, containerId: string, o: LogReq
   try {
     source = await runtime.logs(containerId, runtimeLogOptions(o));
   } catch (err) {
-    const message = `cannot read the log of container ${containerId}: ${err instanceof Error ? err.message : String(err)}`;
-    ws.send(head({ status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "InternalError", code: 500 } }));
+    ws.send(head({ status: errors.internal(`cannot read the log of container ${containerId}: ${err instanceof Error ? err.message : String(err)}`).toStatus() }));
     ws.close(1000);
     return;
   }
   ws.send(head({ ok: true }));
-  let left = o.limitBytes ?? Infinity;
-  ws.once("close", () => source.destroy());
-  source.on("data", (chunk: Buffer) => {
-    const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
-    left -= part.length;
-    ws.send(part);
-    if (left <= 0) source.destroy();
-  });
-  await new Promise<void>((resolve) => {
-    source.once("close", resolve);
-    source.once("end", resolve);
-    source.once("error", () => resolve());
-  });
+  await pipeToSocket(source, ws, { limit: o.limitBytes });
   ws.close(1000);
 }

@@ -4,22 +4,17 @@
  * agent dials a WebSocket back to the relay (`.../streams/<id>`), outbound like everything else,
  * and serves the stream on it. Several streams run at once.
  */
-import { createRequire } from "node:module";
+import { Agent as HttpsAgent } from "node:https";
+import { isIP } from "node:net";
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
-import type WebSocket from "ws";
+import WebSocket from "ws";
 import { nodeStreamPath, nodeStreamsPath, STREAM_POLL_SECONDS, type StreamPoll, type StreamRequest } from "../../../src/streams/protocol.js";
 import type { ApiClient } from "../api/client.js";
 import type { Credentials } from "../api/credentials.js";
 import type { Logger } from "../log.js";
 import type { Runtime } from "../runtime/types.js";
+import { streamExec } from "./exec-stream.js";
 import { streamLog } from "./log-stream.js";
-
-/**
- * `ws` is loaded at run time from node_modules, not bundled: esbuild's ESM output cannot bundle
- * its CommonJS `require("stream")`. It needs agents/build.mjs to add a `createRequire` banner (or
- * `ws` to be a direct dependency) before the bundle can run without a checkout.
- */
-const loadWebSocket = () => createRequire(import.meta.url)("ws") as typeof WebSocket;
 
 export interface StreamChannelOptions {
   api: ApiClient;
@@ -37,8 +32,18 @@ export class StreamChannel {
   private running = false;
   private abort = new AbortController();
   private loop: Promise<void> | undefined;
+  /** TLS for the stream sockets, as the API client's (ws takes the Agent's options). */
+  private readonly tls: HttpsAgent | undefined;
 
-  constructor(private readonly o: StreamChannelOptions) {}
+  constructor(private readonly o: StreamChannelOptions) {
+    const name = o.serverName;
+    this.tls = o.api.server.startsWith("https:")
+      ? new HttpsAgent({
+          ca: o.ca,
+          ...(name ? { servername: isIP(name) ? undefined : name, checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(name, cert) } : {}),
+        })
+      : undefined;
+  }
 
   start(): void {
     if (this.running) return;
@@ -75,8 +80,9 @@ export class StreamChannel {
 
   private dial(id: string): Promise<WebSocket> {
     const url = new URL(nodeStreamPath(this.o.nodeName, id), this.o.api.server.replace(/^http/, "ws"));
-    const Client = loadWebSocket();
-    const ws = new Client(url.toString(), { headers: { authorization: this.o.credentials.authorization() }, ca: this.o.ca, checkServerIdentity: this.o.serverName ? (_host: string, cert: PeerCertificate) => checkServerIdentity(this.o.serverName!, cert) : undefined });
+    // No permessage-deflate: the relay passes frames through as they are, and compressing a
+    // `cat` of binary data costs the agent more CPU than it saves.
+    const ws = new WebSocket(url.toString(), { headers: { authorization: this.o.credentials.authorization() }, agent: this.tls, perMessageDeflate: false });
     return new Promise((resolve, reject) => {
       ws.once("open", () => resolve(ws));
       ws.once("error", reject);
@@ -89,10 +95,8 @@ export class StreamChannel {
       const ws = await this.dial(request.id);
       ws.on("error", (err: Error) => log.debug("stream socket error", { error: String(err) }));
       if (request.kind === "log" && request.log) await streamLog(this.o.runtime, request.containerId, request.log, ws);
-      else {
-        log.warn("stream kind not served by this agent yet");
-        ws.close(1011, `${request.kind} is not supported by this agent`);
-      }
+      else if (request.kind !== "log" && request.exec) await streamExec(this.o.runtime, request.kind, request.containerId, request.exec, ws);
+      else ws.close(1011, `malformed ${request.kind} stream request`);
     } catch (err) {
       log.warn("stream failed", { error: String(err) });
     }

@@ -19,7 +19,10 @@ import {
   type RuntimeInfo,
   type SandboxConfig,
   type SandboxRecord,
+  type StdioOptions,
+  type StdioSession,
 } from "../types.js";
+import { stdioSession } from "./stdio-session.js";
 import { DockerEngine, EngineError, demultiplex, type EngineContainerInspect, type EngineImage } from "./engine.js";
 
 export interface DockerRuntimeOptions {
@@ -201,13 +204,45 @@ export class DockerRuntime implements Runtime {
   }
 
   async logs(id: string, options: LogOptions): Promise<Readable> {
+    // A container with a TTY logs its terminal's bytes as they are, without Docker's frames.
+    const tty = (await this.engine.inspectContainer(id)).Config.Tty ?? false;
     const res = await this.engine.logs(id, {
       follow: options.follow,
       tail: options.tailLines ?? "all",
-      since: options.sinceSeconds ? Math.floor(Date.now() / 1000) - options.sinceSeconds : undefined,
+      since: options.since,
       timestamps: options.timestamps,
     });
-    return demultiplex(res);
+    return tty ? res : demultiplex(res);
+  }
+
+  async execStream(id: string, command: string[], o: StdioOptions): Promise<StdioSession> {
+    const e = this.engine;
+    const created = await e.call<{ Id: string }>({
+      method: "POST",
+      path: `/containers/${id}/exec`,
+      body: { AttachStdin: o.stdin, AttachStdout: o.stdout, AttachStderr: o.stderr, Tty: o.tty, Cmd: command },
+    });
+    const execId = created.body.Id;
+    const socket = await e.hijack({ method: "POST", path: `/exec/${execId}/start`, body: { Detach: false, Tty: o.tty } });
+    const resize = async (w: number, h: number) => void (await e.call({ method: "POST", path: `/exec/${execId}/resize`, query: { w, h } }));
+    const exitCode = async () => {
+      // The stream can end a moment before the Engine records the exit.
+      for (let i = 0; ; i++) {
+        const { body } = await e.call<{ ExitCode: number | null; Running: boolean }>({ method: "GET", path: `/exec/${execId}/json` });
+        if (!body.Running || i >= 20) return body.ExitCode ?? undefined;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    return stdioSession(socket, o, resize, exitCode);
+  }
+
+  async attach(id: string, o: StdioOptions): Promise<StdioSession> {
+    const e = this.engine;
+    // The container's own TTY setting decides the stream's framing, whatever the client asked.
+    const tty = (await e.inspectContainer(id)).Config.Tty ?? false;
+    const socket = await e.hijack({ method: "POST", path: `/containers/${id}/attach`, query: { stream: true, stdin: o.stdin, stdout: o.stdout, stderr: o.stderr } });
+    const resize = async (w: number, h: number) => void (await e.call({ method: "POST", path: `/containers/${id}/resize`, query: { w, h } }));
+    return stdioSession(socket, { ...o, tty }, resize, async () => undefined);
   }
 }
 

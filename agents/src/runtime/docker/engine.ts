@@ -6,6 +6,7 @@
  * success, as testcontainers treats them.
  */
 import { request, Agent, type IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import { PassThrough, type Readable } from "node:stream";
 
 export const ENGINE_API_VERSION = "v1.41";
@@ -35,7 +36,7 @@ export interface EngineContainerInspect {
   Id: string;
   Created: string;
   Image: string;
-  Config: { Image: string; Labels: Record<string, string> };
+  Config: { Image: string; Labels: Record<string, string>; Tty?: boolean };
   State: {
     Status: string;
     Running: boolean;
@@ -109,10 +110,37 @@ export class DockerEngine {
     return res;
   }
 
-  private open(c: Call): Promise<IncomingMessage> {
+  /**
+   * A call that upgrades its connection (`Upgrade: tcp`): exec start and attach answer 101 and
+   * the socket then carries the process's stdio both ways, as `docker exec -i` uses it.
+   */
+  hijack(c: Call): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const req = request({
+        socketPath: this.socketPath,
+        method: c.method,
+        path: this.pathOf(c),
+        headers: { "content-type": "application/json", connection: "Upgrade", upgrade: "tcp" },
+      });
+      req.once("upgrade", (_res, socket, head) => {
+        if (head.length > 0) socket.unshift(head);
+        resolve(socket as Socket);
+      });
+      // A plain answer is an error (404 no such container, 409 not running).
+      req.once("response", (res) => readAll(res).then((text) => reject(new EngineError(res.statusCode ?? 0, engineMessage(text), c.path)), reject));
+      req.once("error", reject);
+      req.end(c.body === undefined ? undefined : JSON.stringify(c.body));
+    });
+  }
+
+  private pathOf(c: Call): string {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) qs.set(k, String(v));
-    const path = `/${ENGINE_API_VERSION}${c.path}${qs.size > 0 ? `?${qs}` : ""}`;
+    return `/${ENGINE_API_VERSION}${c.path}${qs.size > 0 ? `?${qs}` : ""}`;
+  }
+
+  private open(c: Call): Promise<IncomingMessage> {
+    const path = this.pathOf(c);
     const payload = c.body === undefined ? undefined : Buffer.from(JSON.stringify(c.body));
     return new Promise((resolve, reject) => {
       const req = request(
@@ -260,23 +288,43 @@ function readAll(stream: Readable): Promise<string> {
   });
 }
 
+/** One frame of Docker's multiplexed stream: 0 stdin, 1 stdout, 2 stderr. */
+export interface EngineFrame {
+  stream: number;
+  payload: Buffer;
+}
+
 /**
  * Docker's multiplexed stream (no TTY): frames of an 8-byte header — stream (1 stdout, 2
- * stderr), three zero bytes, a big-endian uint32 length — then the payload. Payloads are passed
- * on in order; stdout and stderr are interleaved.
+ * stderr), three zero bytes, a big-endian uint32 length — then the payload. Returns the whole
+ * frames in `buffered` and the bytes of an incomplete one.
  */
+export function splitFrames(buffered: Buffer): { frames: EngineFrame[]; rest: Buffer } {
+  const frames: EngineFrame[] = [];
+  let rest: Buffer = buffered;
+  while (rest.length >= 8) {
+    const size = rest.readUInt32BE(4);
+    if (rest.length < 8 + size) break;
+    frames.push({ stream: rest[0], payload: rest.subarray(8, 8 + size) });
+    rest = rest.subarray(8 + size);
+  }
+  return { frames, rest };
+}
+
+/** Calls `onFrame` for each frame of a multiplexed stream as it arrives. */
+export function readFrames(source: Readable, onFrame: (f: EngineFrame) => void): void {
+  let buffered: Buffer = Buffer.alloc(0);
+  source.on("data", (chunk: Buffer) => {
+    const { frames, rest } = splitFrames(buffered.length ? Buffer.concat([buffered, chunk]) : chunk);
+    buffered = rest;
+    for (const f of frames) onFrame(f);
+  });
+}
+
+/** A multiplexed stream's payloads in order, stdout and stderr interleaved. */
 export function demultiplex(source: Readable): Readable {
   const out = new PassThrough();
-  let buffered = Buffer.alloc(0);
-  source.on("data", (chunk: Buffer) => {
-    buffered = Buffer.concat([buffered, chunk]);
-    while (buffered.length >= 8) {
-      const size = buffered.readUInt32BE(4);
-      if (buffered.length < 8 + size) break;
-      out.write(buffered.subarray(8, 8 + size));
-      buffered = buffered.subarray(8 + size);
-    }
-  });
+  readFrames(source, (f) => out.write(f.payload));
   source.once("end", () => out.end());
   source.once("error", (err) => out.destroy(err));
   out.once("close", () => source.destroy());

@@ -13,13 +13,14 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createReadStream, openSync, closeSync } from "node:fs";
+import { openSync, closeSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { arch, cpus, release, totalmem, type } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type { Logger } from "../../log.js";
-import type { ContainerConfig, ContainerRecord, ExecResult, ImageRecord, LogOptions, PodResources, Runtime, RuntimeInfo, SandboxConfig, SandboxRecord } from "../types.js";
+import { readLogFile } from "./log-file.js";
+import type { ContainerConfig, ContainerRecord, ExecResult, ImageRecord, LogOptions, PodResources, Runtime, RuntimeInfo, SandboxConfig, SandboxRecord, StdioOptions, StdioSession } from "../types.js";
 
 interface ProcessFile {
   kind: "sandbox" | "init" | "app";
@@ -231,7 +232,40 @@ export class ProcessRuntime implements Runtime {
     });
   }
 
-  async logs(id: string, _options: LogOptions): Promise<Readable> {
-    return createReadStream(this.path(id, "log"));
+  async logs(id: string, o: LogOptions): Promise<Readable> {
+    if (o.timestamps || o.since !== undefined) throw new Error("the process runtime keeps no times in its logs: timestamps, sinceSeconds and sinceTime are not supported");
+    const ended = async () => ((await this.load(id))?.record as ContainerRecord | undefined)?.state !== "running";
+    return readLogFile(this.path(id, "log"), { tailLines: o.tailLines, follow: o.follow, ended });
+  }
+
+  /**
+   * `kubectl exec` runs the command on the host, as exec probes do here, with the container's
+   * environment and working directory. Without a pty library there is no TTY.
+   */
+  async execStream(id: string, command: string[], o: StdioOptions): Promise<StdioSession> {
+    if (o.tty) throw new Error("the process runtime cannot allocate a TTY: run kubectl exec without -t");
+    const f = await this.load(id);
+    if (!f || f.kind === "sandbox" || (f.record as ContainerRecord).state !== "running") throw new Error(`container ${id} is not running`);
+    const child = spawn(command[0], command.slice(1), { cwd: f.cwd, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...f.env }, stdio: [o.stdin ? "pipe" : "ignore", "pipe", "pipe"] });
+    const done = new Promise<number | undefined>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", (code, signal) => resolve(code ?? (signal === "SIGKILL" ? 137 : 128)));
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once("spawn", resolve);
+      child.once("error", reject);
+    });
+    return {
+      stdout: o.stdout ? (child.stdout ?? undefined) : undefined,
+      stderr: o.stderr ? (child.stderr ?? undefined) : undefined,
+      stdin: child.stdin ?? undefined,
+      resize: async () => {},
+      done,
+      close: () => child.kill("SIGKILL"),
+    };
+  }
+
+  async attach(): Promise<StdioSession> {
+    throw new Error("the process runtime cannot attach: a container's output goes to its log file (use kubectl logs -f)");
   }
 }
