@@ -57,6 +57,7 @@ export class ControllerManager extends DurableObject<Env> {
       controllers: createControllers().map((c) => this.controllerMetrics.instrument(c)),
       defFor: resourceByKey,
       randomSuffix,
+      onReconciled: (controller, seconds) => this.controllerMetrics.observeReconcile(controller, seconds),
     });
   }
 

@@ -66,6 +66,12 @@ export class ControllerMetrics {
     [],
     RUN_BUCKETS,
   );
+  private readonly reconcileDurations = new HistogramVec<"controller">(
+    "skiff_controller_reconcile_duration_seconds",
+    `Wall time of one key's reconcile and its writes, by controller (workerd's clock moves only across I/O, so mostly the writes). ${CLUSTER_WIDE}`,
+    ["controller"],
+    RUN_BUCKETS,
+  );
   private readonly attempts = new CounterVec<"result" | "profile">(
     "skiff_scheduler_schedule_attempts_total",
     `Scheduling attempts by result (scheduled, unschedulable, error), as kube-scheduler's scheduler_schedule_attempts_total. ${CLUSTER_WIDE}`,
@@ -91,11 +97,15 @@ export class ControllerMetrics {
     }
   }
 
+  observeReconcile(controller: string, seconds: number): void {
+    this.reconcileDurations.observe({ controller }, seconds);
+  }
+
   observeRun(seconds: number): void {
     this.runs.observe({}, seconds);
   }
 
   families(): MetricFamily[] {
-    return [this.reconciles.collect(), this.actions.collect(), this.runs.collect(), this.attempts.collect()];
+    return [this.reconciles.collect(), this.actions.collect(), this.reconcileDurations.collect(), this.runs.collect(), this.attempts.collect()];
   }
 }

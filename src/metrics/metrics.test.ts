@@ -152,12 +152,14 @@ describe("controller metrics", () => {
     wrapped.reconcile("queue", {} as never);
     wrapped.reconcile("queue", {} as never);
     metrics.observeRun(0.02);
+    metrics.observeReconcile("scheduler", 0.004);
     const parsed = parsePrometheusText(renderExposition(metrics.families()));
     expect(sampleSum(parsed, "skiff_controller_reconciles_total", { controller: "scheduler" })).toBe(2);
     expect(sampleSum(parsed, "skiff_controller_actions_total", { controller: "scheduler", action: "event" })).toBe(4);
     expect(sampleSum(parsed, "skiff_scheduler_schedule_attempts_total", { result: "scheduled" })).toBe(2);
     expect(sampleSum(parsed, "skiff_scheduler_schedule_attempts_total", { result: "unschedulable" })).toBe(2);
     expect(sampleSum(parsed, "skiff_controller_run_duration_seconds_count")).toBe(1);
+    expect(sampleSum(parsed, "skiff_controller_reconcile_duration_seconds_count", { controller: "scheduler" })).toBe(1);
   });
 });
 

@@ -48,6 +48,7 @@ describe("/metrics", () => {
       ["skiff_store_watches", "gauge"],
       ["skiff_controller_reconciles_total", "counter"],
       ["skiff_controller_run_duration_seconds", "histogram"],
+      ["skiff_controller_reconcile_duration_seconds", "histogram"],
       ["skiff_scheduler_schedule_attempts_total", "counter"],
       ["skiff_node_status_condition", "gauge"],
     ]) {
@@ -120,6 +121,8 @@ describe("/metrics", () => {
     expect(reconciles(m1, "deployment")).toBeGreaterThan(reconciles(m0, "deployment"));
     expect(reconciles(m1, "replicaset")).toBeGreaterThan(reconciles(m0, "replicaset"));
     expect(sampleSum(m1, "skiff_controller_run_duration_seconds_count")).toBeGreaterThan(sampleSum(m0, "skiff_controller_run_duration_seconds_count"));
+    const reconcileTimes = (m: Map<string, ParsedFamily>) => sampleSum(m, "skiff_controller_reconcile_duration_seconds_count", { controller: "deployment" });
+    expect(reconcileTimes(m1)).toBeGreaterThan(reconcileTimes(m0));
     expect(attempts(m1, "error")).toBe(0);
   });
 });

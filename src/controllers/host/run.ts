@@ -43,6 +43,8 @@ export interface HostDeps {
   controllers: Controller[];
   defFor(resource: string): ResourceDef;
   randomSuffix(): string;
+  /** Told after each key's reconcile and writes, with their wall time (metrics). */
+  onReconciled?(controller: string, seconds: number): void;
 }
 
 export interface RunStats {
@@ -139,6 +141,16 @@ export class ControllerHost {
   }
 
   private async reconcileKey(c: Controller, key: string, stats: RunStats): Promise<void> {
+    // Wall time: workerd's clock moves only across I/O, so this is mostly the writes' round trips.
+    const started = Date.now();
+    try {
+      await this.reconcileAndApply(c, key, stats);
+    } finally {
+      this.deps.onReconciled?.(c.name, (Date.now() - started) / 1000);
+    }
+  }
+
+  private async reconcileAndApply(c: Controller, key: string, stats: RunStats): Promise<void> {
     const { table, clock, registry, defFor } = this.deps;
     const now = new Date(clock.now());
     const result = c.reconcile(key, { cache: this.cache, now, state: this.stateOf(c), randomSuffix: this.deps.randomSuffix });
