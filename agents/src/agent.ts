@@ -28,6 +28,7 @@ import { DEFAULT_NETWORK, ensurePodNetwork } from "./runtime/docker/pod-network.
 import { ProcessRuntime } from "./runtime/process/process-runtime.js";
 import type { Runtime } from "./runtime/types.js";
 import { StateDir } from "./state/state-dir.js";
+import { STREAM_POLL_SECONDS } from "../../src/streams/protocol.js";
 import { StreamChannel } from "./streams/stream-channel.js";
 
 /** The first non-loopback IPv4 address of the host. */
@@ -174,7 +175,7 @@ export class Agent {
     }
     if (this.stopping) return;
     this.channel.start();
-    this.streams = new StreamChannel({ api: this.api, credentials: this.credentials, nodeName: this.config.name, runtime: this.runtime, log: this.log.with({ component: "streams" }), ca: this.config.certificateAuthority ? readFileSync(this.config.certificateAuthority, "utf8") : undefined, serverName: this.config.tlsServerName });
+    this.streams = new StreamChannel({ api: this.api, credentials: this.credentials, nodeName: this.config.name, runtime: this.runtime, log: this.log.with({ component: "streams" }), ca: this.config.certificateAuthority ? readFileSync(this.config.certificateAuthority, "utf8") : undefined, serverName: this.config.tlsServerName, pollSeconds: Math.round(STREAM_POLL_SECONDS / this.config.timeScale) });
     this.streams.start();
     this.heartbeat.start();
   }

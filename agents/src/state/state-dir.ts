@@ -12,10 +12,23 @@ export interface NodeState {
   podCIDR?: string;
 }
 
+/** Writes in flight per file: a later write of a file waits for the earlier, so the newest lands last. */
+const writing = new Map<string, Promise<void>>();
+let tmpSeq = 0;
+
 async function writeJson(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
-  await rename(tmp, path);
+  const tmp = `${path}.tmp-${process.pid}-${++tmpSeq}`;
+  const previous = writing.get(path) ?? Promise.resolve();
+  const done = previous.then(async () => {
+    await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
+    await rename(tmp, path);
+  });
+  const settled = done.catch(() => {});
+  writing.set(path, settled);
+  void settled.then(() => {
+    if (writing.get(path) === settled) writing.delete(path);
+  });
+  return done;
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {

@@ -26,6 +26,8 @@ export interface StreamChannelOptions {
   ca?: string;
   /** The name to check the server's certificate against (`--tls-server-name`), as the API client does. */
   serverName?: string;
+  /** How long one poll is held (benchmarks shorten it with `--time-scale`). */
+  pollSeconds?: number;
 }
 
 export class StreamChannel {
@@ -63,9 +65,9 @@ export class StreamChannel {
     while (this.running) {
       try {
         const poll = await this.o.api.request<StreamPoll>("GET", nodeStreamsPath(this.o.nodeName), {
-          query: { watch: 1, timeoutSeconds: STREAM_POLL_SECONDS },
+          query: { watch: 1, timeoutSeconds: this.o.pollSeconds ?? STREAM_POLL_SECONDS },
           signal: this.abort.signal,
-          timeoutMs: (STREAM_POLL_SECONDS + 30) * 1000,
+          timeoutMs: ((this.o.pollSeconds ?? STREAM_POLL_SECONDS) + 30) * 1000,
         });
         retry = 500;
         for (const request of poll.items) void this.serve(request);
