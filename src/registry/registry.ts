@@ -416,7 +416,7 @@ class StoreRegistry implements Registry {
     for (let i = 0; i < bindings.length; i += BIND_BATCH) {
       const batch = bindings.slice(i, i + BIND_BATCH);
       const now = this.now();
-      const pods = await Promise.all(batch.map((b) => this.store.get(resourceKey(podDef), b.namespace, b.name)));
+      const pods = await this.store.getMany(resourceKey(podDef), batch);
       const ops: WriteOp[] = [];
       const ready: number[] = [];
       batch.forEach((b, j) => {

@@ -224,6 +224,11 @@ class SealingStore implements Store {
     return obj && this.open(obj);
   }
 
+  async getMany(resource: string, keys: { namespace: string; name: string }[]): Promise<(Stored | null)[]> {
+    const objects = await this.store.getMany(resource, keys);
+    return resource === SECRETS ? Promise.all(objects.map((o) => o && this.open(o))) : objects;
+  }
+
   async list(resource: string, options: ListOptions): Promise<StoreResult<ListResult>> {
     const result = await this.store.list(resource, options);
     if (!result.ok || resource !== SECRETS) return result;

@@ -73,6 +73,10 @@ export class ClusterStore extends DurableObject<Env> implements Store {
     return this.log.get(resource, namespace, name);
   }
 
+  async getMany(resource: string, keys: { namespace: string; name: string }[]): Promise<(Stored | null)[]> {
+    return keys.map((k) => this.log.get(resource, k.namespace, k.name));
+  }
+
   async list(resource: string, options: ListOptions): Promise<StoreResult<ListResult>> {
     return attempt(() => list(this.db, resource, options, { current: this.log.revision, compacted: this.compacted }));
   }

@@ -139,6 +139,9 @@ export interface Store {
   /** The newest state of one object, or null. */
   get(resource: string, namespace: string, name: string): Promise<Stored | null>;
 
+  /** Several objects of a kind in one call (the scheduler's batch of binds), in the order asked. */
+  getMany(resource: string, keys: { namespace: string; name: string }[]): Promise<(Stored | null)[]>;
+
   list(resource: string, options: ListOptions): Promise<StoreResult<ListResult>>;
 
   /**

@@ -18,6 +18,7 @@ describe("create / get", () => {
     expect(await store.get("pods", "default", "a")).toEqual(a);
     expect(await store.get("pods", "default", "zzz")).toBeNull();
     expect(await store.get("services", "default", "a")).toBeNull();
+    expect(await store.getMany("pods", [{ namespace: "default", name: "b" }, { namespace: "default", name: "zzz" }, { namespace: "default", name: "a" }])).toEqual([b, null, a]);
   });
 
   it("keeps a uid chosen by the registry and answers AlreadyExists", async () => {
