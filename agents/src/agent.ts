@@ -16,6 +16,7 @@ import { systemClock, type Clock } from "./clock.js";
 import type { AgentConfig } from "./config.js";
 import { createLogger, type Logger } from "./log.js";
 import { Metrics, serveMetrics } from "./metrics.js";
+import { NetworkManager } from "./network/network-manager.js";
 import { LEASE_RENEW_MS, NODE_STATUS_EVERY_MS, NodeHeartbeat } from "./node/heartbeat.js";
 import type { NodeFacts } from "./node/node-object.js";
 import { apiReferences } from "./pod/api-references.js";
@@ -54,6 +55,7 @@ export class Agent {
   private channel!: PodChannel;
   private heartbeat!: NodeHeartbeat;
   private streams: StreamChannel | undefined;
+  private podNetwork: NetworkManager | undefined;
   private metricsServer: Server | undefined;
   private network = DEFAULT_NETWORK;
   private podCIDR: string | undefined;
@@ -138,14 +140,32 @@ export class Agent {
       leaseRenewMs: LEASE_RENEW_MS / config.timeScale,
       statusEveryMs: NODE_STATUS_EVERY_MS / config.timeScale,
     });
+    if (config.runtime === "docker") {
+      this.podNetwork = new NetworkManager({
+        api: this.api,
+        nodeName: config.name,
+        nodeIP: this.nodeIP,
+        mode: config.podNetwork,
+        podCIDR: () => this.podCIDR,
+        log: log.with({ component: "network" }),
+        pollSeconds: Math.round(POLL_SECONDS / config.timeScale),
+      });
+    }
+    const podsHere = this.podNetwork?.pods.handlers;
     this.channel = new PodChannel({
       api: this.api,
       nodeName: config.name,
       log: log.with({ component: "channel" }),
       pollSeconds: Math.round(POLL_SECONDS / config.timeScale),
       handlers: {
-        onSync: (pods: Pod[]) => this.manager.sync(pods),
-        onEvent: (type, pod) => this.manager.event(type, pod),
+        onSync: (pods: Pod[]) => {
+          this.manager.sync(pods);
+          podsHere?.onSync(pods);
+        },
+        onEvent: (type, pod) => {
+          this.manager.event(type, pod);
+          podsHere?.onEvent(type, pod);
+        },
         onConnected: (up) => {
           if (up) this.manager.reconnected();
         },
@@ -174,6 +194,7 @@ export class Agent {
     }
     if (this.stopping) return;
     this.channel.start();
+    await this.podNetwork?.start().catch((err: unknown) => this.log.error("cannot start the pod network and service proxy", { error: String(err) }));
     this.streams = new StreamChannel({ api: this.api, credentials: this.credentials, nodeName: this.config.name, runtime: this.runtime, log: this.log.with({ component: "streams" }), ca: this.config.certificateAuthority ? readFileSync(this.config.certificateAuthority, "utf8") : undefined, serverName: this.config.tlsServerName });
     this.streams.start();
     this.heartbeat.start();
@@ -242,6 +263,7 @@ export class Agent {
     this.heartbeat?.stop();
     await this.channel?.stop();
     await this.streams?.stop();
+    await this.podNetwork?.stop();
     this.manager?.stop();
     await new Promise<void>((r) => (this.metricsServer ? this.metricsServer.close(() => r()) : r()));
     this.engine?.close();

@@ -13,6 +13,7 @@ describe("parseConfig", () => {
       pauseImage: "registry.k8s.io/pause:3.10",
       metricsPort: 10248,
       labels: {},
+      podNetwork: "routed",
     });
   });
 
@@ -28,6 +29,7 @@ describe("parseConfig", () => {
     [["--server", "http://x"], "--token is required"],
     [["--server", "http://x", "--token", "t", "--runtime", "rkt"], "--runtime must be docker or process"],
     [["--server", "http://x", "--token", "t", "--labels", "novalue"], "is not key=value"],
+    [["--server", "http://x", "--token", "t", "--pod-network", "overlay"], "--pod-network must be routed or published"],
   ])("rejects %j", (argv, message) => {
     expect(() => parseConfig(argv)).toThrow(UsageError);
     expect(() => parseConfig(argv)).toThrow(message);
