@@ -48,9 +48,10 @@ export interface NetworkManagerOptions {
 const RETRY_MS = 2000;
 
 export class NetworkManager {
-  private readonly services = new ObjectCache<Service>(() => this.schedule());
-  private readonly endpoints = new ObjectCache<Endpoints>(() => this.schedule());
+  private readonly services = new ObjectCache<Service>(() => this.changed());
+  private readonly endpoints = new ObjectCache<Endpoints>(() => this.changed());
   private readonly nodes = new ObjectCache<Node>(() => this.schedule());
+  private readonly listeners: Array<() => void> = [];
   /** This node's pods, fed by the pod channel. */
   readonly pods = new ObjectCache<Pod>(() => this.schedule());
   private readonly watches: Array<ListWatch<Service> | ListWatch<Endpoints> | ListWatch<Node>>;
@@ -71,6 +72,23 @@ export class NetworkManager {
     const watch = <T extends Service | Endpoints | Node>(path: string, cache: ObjectCache<T>) =>
       new ListWatch<T>({ api: o.api, path, handlers: cache.handlers, log: o.log, pollSeconds: o.pollSeconds });
     this.watches = [watch("/api/v1/services", this.services), watch("/api/v1/endpoints", this.endpoints), watch("/api/v1/nodes", this.nodes)];
+  }
+
+  /**
+   * The Services and Endpoints this node follows, for other parts of the agent (its DNS server)
+   * so that they need no watches of their own; `onChange` is called after every change.
+   */
+  cluster(): { synced: boolean; services: Service[]; endpoints: Endpoints[] } {
+    return { synced: this.services.synced && this.endpoints.synced, services: this.services.list(), endpoints: this.endpoints.list() };
+  }
+
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(): void {
+    this.schedule();
+    for (const l of this.listeners) l();
   }
 
   async start(): Promise<void> {
