@@ -253,6 +253,13 @@ export class Agent {
       m.setAll("skiff_agent_api_requests_total", "Requests made to the control plane (each is a billed Worker request), by method.", [...this.api.requests].map(([method, value]) => ({ labels: { method }, value })), "counter");
       m.setAll("skiff_agent_channel_reconnects_total", "Times the pod channel was re-established after a failure.", [{ labels: {}, value: this.channel.reconnects }], "counter");
       m.setAll("skiff_agent_pod_status_writes_total", "Pod status writes.", [{ labels: {}, value: statusWriter.writes }], "counter");
+      if (this.podNetwork) {
+        m.setAll("skiff_agent_network_syncs_total", "Times the service rules and pod routes were synced.", [{ labels: {}, value: this.podNetwork.syncs }], "counter");
+        m.setAll("skiff_agent_service_ports", "Service ports in the proxy's rules, by state (served: has reachable ready endpoints; rejected: none).", [
+          { labels: { state: "served" }, value: this.podNetwork.served },
+          { labels: { state: "rejected" }, value: this.podNetwork.rejected },
+        ]);
+      }
       m.setAll("skiff_agent_resident_memory_bytes", "Resident set size of the agent.", [{ labels: {}, value: process.memoryUsage.rss() }]);
     });
   }
