@@ -8,6 +8,7 @@
  * node's published host ports). On the routed cluster, a rolling update of a 4-replica Deployment
  * with a readiness probe behind a NodePort loses no request of a client loop.
  */
+import { execFileSync, spawn } from "node:child_process";
 import { request } from "node:http";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -39,6 +40,16 @@ function httpGet(url: string, timeoutMs = 5000): Promise<string> {
     req.end();
   });
 }
+
+const UDP_ECHO = `const s = require("node:dgram").createSocket("udp4");
+s.on("message", (m, r) => s.send("echo: " + m, r.port, r.address));
+s.bind(9053);`;
+
+const UDP_ASK = `const [ip, port] = process.argv.slice(1);
+const s = require("node:dgram").createSocket("udp4");
+s.on("message", (m) => { console.log(String(m)); process.exit(0); });
+setTimeout(() => process.exit(1), 1000);
+s.send("ping", Number(port), ip);`;
 
 function servicesScenario(mode: "routed" | "published"): void {
   const cp = useControlPlane();
@@ -97,6 +108,41 @@ function servicesScenario(mode: "routed" | "published"): void {
       seen.add(r.out);
     }
     expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it("carries UDP through a cluster IP to a pod on the other node", async () => {
+    const c = cluster.get();
+    // A pod on node-b declaring UDP 9053 (declared, so that an unroutable node publishes it), with
+    // a UDP echo server run in its network namespace (busybox has no UDP server).
+    const labels = { app: "udp-echo" };
+    await create(
+      cp,
+      undefined,
+      <Pod>{
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "udp-echo", labels },
+        spec: { nodeName: "node-b", containers: [{ name: "echo", image: "web-app:1.0", imagePullPolicy: "Never", ports: [{ containerPort: 9053, protocol: "UDP" }] }] },
+      },
+      <Service>{ apiVersion: "v1", kind: "Service", metadata: { name: "udp-echo" }, spec: { selector: labels, ports: [{ port: 53, targetPort: 9053, protocol: "UDP" }] } },
+    );
+    const backend = await eventually("udp-echo ready", async () => (await readyPods(cp, "app=udp-echo"))[0], { timeoutMs: 60_000 });
+    const [frontend] = await readyPods(cp, "app=frontend");
+    const pidOf = (pod: Pod) => c.node(pod.spec!.nodeName!).docker(["inspect", "-f", "{{.State.Pid}}", containerStatus(pod)!.containerID!.slice(9)]).trim();
+    const echo = spawn("nsenter", [`--net=/proc/${pidOf(backend)}/ns/net`, process.execPath, "-e", UDP_ECHO], { stdio: "ignore" });
+    try {
+      const ip = (await getJson<Service>(cp, ["service", "udp-echo"])).spec!.clusterIP!;
+      const answer = await eventually("a UDP answer through the cluster IP", () => {
+        try {
+          return execFileSync("nsenter", [`--net=/proc/${pidOf(frontend)}/ns/net`, process.execPath, "-e", UDP_ASK, ip, "53"], { encoding: "utf8", timeout: 5000 }).trim();
+        } catch {
+          return undefined;
+        }
+      }, { timeoutMs: 30_000 });
+      expect(answer).toBe("echo: ping");
+    } finally {
+      echo.kill();
+    }
   });
 
   if (mode === "routed") {

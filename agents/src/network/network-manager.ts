@@ -57,7 +57,6 @@ export class NetworkManager {
   private readonly watches: Array<ListWatch<Service> | ListWatch<Endpoints> | ListWatch<Node>>;
   private assigned: Map<string, number> | undefined;
   private lastRules = "";
-  private lastAnnotations = "";
   private pending: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -171,11 +170,9 @@ export class NetworkManager {
       [PUBLISHED_PORTS_ANNOTATION]: this.assigned && this.assigned.size > 0 ? formatPublished(this.assigned) : null,
     };
     const have = own.metadata.annotations ?? {};
-    const differs = Object.entries(want).some(([k, v]) => (have[k] ?? null) !== v);
-    const text = JSON.stringify(want);
-    if (!differs || text === this.lastAnnotations) return;
+    if (Object.entries(want).every(([k, v]) => (have[k] ?? null) === v)) return;
+    // The Node's watch event brings the patched annotations back, so this patches once per change.
     await this.o.api.mergePatch<Node>(`/api/v1/nodes/${encodeURIComponent(this.o.nodeName)}`, { metadata: { annotations: want } });
-    this.lastAnnotations = text;
   }
 }
 
