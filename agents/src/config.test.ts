@@ -14,7 +14,14 @@ describe("parseConfig", () => {
       metricsPort: 10248,
       labels: {},
       podNetwork: "routed",
+      resolvConf: "/etc/resolv.conf",
+      clusterDomain: "cluster.local",
     });
+  });
+
+  it("takes the host's resolv.conf and the cluster domain as kubelet does", () => {
+    const c = parseConfig(["--server", "http://x", "--token", "t", "--resolv-conf", "/run/systemd/resolve/resolv.conf", "--cluster-domain", "Corp.Internal."]);
+    expect(c).toMatchObject({ resolvConf: "/run/systemd/resolve/resolv.conf", clusterDomain: "corp.internal" });
   });
 
   it("parses labels, a unix:// docker host and a token from the environment", () => {

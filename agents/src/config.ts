@@ -24,6 +24,10 @@ export interface AgentConfig {
   timeScale: number;
   /** How other nodes reach this node's pods: host-gw routes, or ports published on the host. */
   podNetwork: "routed" | "published";
+  /** The host's resolver configuration: the DNS server's upstreams, `dnsPolicy: Default` pods' (kubelet's --resolv-conf). */
+  resolvConf: string;
+  /** The cluster's DNS domain (kubelet's --cluster-domain). */
+  clusterDomain: string;
 }
 
 export const USAGE = `Usage: skiff-agent --server URL --token TOKEN [options]
@@ -45,6 +49,8 @@ export const USAGE = `Usage: skiff-agent --server URL --token TOKEN [options]
   --time-scale N         for benchmarks: heartbeat and poll periods N times faster (default 1)
   --pod-network MODE     routed (default: other nodes route to this node's pod CIDR) or
                          published (unroutable: pods' container ports are published on the host)
+  --resolv-conf FILE     the host's resolvers, for names outside the cluster (default /etc/resolv.conf)
+  --cluster-domain D     the cluster's DNS domain (default cluster.local)
   --cleanup-network      remove the service proxy's iptables rules and the pod routes, and exit
                          (they are otherwise left in place when the agent stops or restarts)
 `;
@@ -81,6 +87,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       "log-level": { type: "string" },
       "time-scale": { type: "string" },
       "pod-network": { type: "string" },
+      "resolv-conf": { type: "string" },
+      "cluster-domain": { type: "string" },
     },
     strict: true,
   });
@@ -116,5 +124,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     logLevel: level as AgentConfig["logLevel"],
     timeScale,
     podNetwork,
+    resolvConf: values["resolv-conf"] ?? "/etc/resolv.conf",
+    clusterDomain: (values["cluster-domain"] ?? "cluster.local").replace(/^\.+|\.+$/g, "").toLowerCase(),
   };
 }
