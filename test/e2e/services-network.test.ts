@@ -110,6 +110,27 @@ function servicesScenario(mode: "routed" | "published"): void {
     expect(seen.size).toBeGreaterThan(1);
   });
 
+  it("lets a pod reach itself through its own Service (hairpin, same node)", async () => {
+    const ip = (await getJson<Service>(cp, ["service", "frontendservice"])).spec!.clusterIP!;
+    const body = await eventually("frontendservice answers the frontend", async () => {
+      const r = await fromFrontend(ip, 80);
+      return r.ok && r.out;
+    }, { timeoutMs: 30_000 });
+    expect(body).toBe("frontend v1");
+  });
+
+  it("keeps Services working while node-a's agent is down, and after it restarts", async () => {
+    const a = cluster.get().node("node-a");
+    await a.stopAgent();
+    try {
+      expect(await fromFrontend(clusterIP, 80)).toEqual({ ok: true, out: "web-app v1" });
+    } finally {
+      await a.startAgent();
+    }
+    await eventually("the restarted agent's first sync", async () => (await fetch(`${a.metricsUrl}/metrics`).then((r) => r.text()).catch(() => "")).match(/skiff_agent_network_syncs_total [1-9]/), { timeoutMs: 60_000 });
+    expect(await fromFrontend(clusterIP, 80)).toEqual({ ok: true, out: "web-app v1" });
+  });
+
   it("carries UDP through a cluster IP to a pod on the other node", async () => {
     const c = cluster.get();
     // A pod on node-b declaring UDP 9053 (declared, so that an unroutable node publishes it), with

@@ -5,7 +5,8 @@
  *
  * 1. says on its Node how it is reached (`skiff.io/pod-network`) and, when publishing, which
  *    host port reaches which pod port (`skiff.io/published-ports`);
- * 2. makes the host-gw routes to the other routed nodes' pod CIDRs;
+ * 2. makes the host-gw routes to the other routed nodes' pod CIDRs, and puts the pod bridge's
+ *    ports in hairpin mode;
  * 3. loads the proxy's iptables rules if they changed.
  *
  * Rules and routes stay in place when the agent stops or restarts (pods keep their Services, as
@@ -16,6 +17,8 @@ import type { Endpoints, Node, Pod, Service } from "../../../src/lib/types.js";
 import type { ApiClient } from "../api/client.js";
 import { ListWatch, ObjectCache } from "../api/list-watch.js";
 import type { Logger } from "../log.js";
+import { podGateway } from "../runtime/docker/pod-network.js";
+import { enableHairpin } from "./hairpin.js";
 import { applyRules, existingChains, removeRules } from "./iptables.js";
 import { proxyRules } from "./proxy-rules.js";
 import { assignHostPorts, DEFAULT_PUBLISHED_RANGE, podPorts, publications, type PortRange } from "./published-ports.js";
@@ -143,9 +146,12 @@ export class NetworkManager {
     if (own) await this.annotate(own);
 
     await applyRoutes(desiredRoutes(nodeName, mode, nodes));
+    const podCIDR = this.o.podCIDR();
+    const gateway = podCIDR ? podGateway(podCIDR) : undefined;
+    if (gateway) await enableHairpin(gateway);
 
     const input = {
-      self: { name: nodeName, ip: this.o.nodeIP, podCIDR: this.o.podCIDR(), mode },
+      self: { name: nodeName, ip: this.o.nodeIP, podCIDR, mode },
       nodes,
       services: this.services.list(),
       endpoints: this.endpoints.list(),
