@@ -117,4 +117,12 @@ describe("DnsServer", () => {
     expect(udp.answers).toEqual([]);
     expect((await ask("big.default.svc.cluster.local", TYPE.A, "tcp")).answers).toHaveLength(60);
   });
+
+  it("moves to another address (the pod CIDR changed), concurrent moves in order", async () => {
+    await Promise.all([server.listen("127.0.0.3", port), server.listen("127.0.0.2", port)]);
+    expect(server.listening).toBe("127.0.0.2");
+    const m = decode(await queryUdp("127.0.0.2", port, query("big.default.svc.cluster.local"), 3000));
+    expect(m.flags.rcode).toBe(RCODE.NOERROR);
+    await expect(queryTcp("127.0.0.1", port, query("x"), 1000)).rejects.toThrow();
+  });
 });

@@ -41,6 +41,7 @@ export class DnsServer {
   private readonly connections = new Set<Socket>();
   private index: ClusterIndex | undefined;
   private address: string | undefined;
+  private moving: Promise<void> = Promise.resolve();
   /** Queries answered, by how (for /metrics). */
   readonly counts = { cluster: 0, forwarded: 0, failed: 0 };
 
@@ -55,8 +56,14 @@ export class DnsServer {
     return this.address;
   }
 
-  /** Listens on `address` (UDP and TCP), moving there from an earlier address. */
-  async listen(address: string, port = 53): Promise<void> {
+  /** Listens on `address` (UDP and TCP), moving there from an earlier address; calls are serialized. */
+  listen(address: string, port = 53): Promise<void> {
+    const next = this.moving.then(() => this.move(address, port));
+    this.moving = next.catch(() => undefined);
+    return next;
+  }
+
+  private async move(address: string, port: number): Promise<void> {
     if (this.address === address) return;
     await this.close();
     const udp = createSocket({ type: isIP(address) === 6 ? "udp6" : "udp4" });

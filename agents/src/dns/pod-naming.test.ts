@@ -17,13 +17,18 @@ describe("podNaming", () => {
   const naming = podNaming({
     stateDir: dir,
     services: () => ({ synced, services: [web] }),
+    syncWaitMs: 200,
     node: () => ({ clusterDNS: ["10.244.1.1"], clusterDomain: "cluster.local", host: { nameservers: ["192.168.1.1"], searches: ["lan"], options: [] } }),
   });
 
-  it("refuses the Service variables before the Services are known, with kubelet's message", () => {
-    expect(() => naming.serviceEnv(pod)).toThrow(new ConfigError("services have not yet been read at least once, cannot construct envvars"));
-    synced = true;
-    expect(naming.serviceEnv(pod)).toMatchObject({ WEBSERVICE_SERVICE_HOST: "10.96.0.20" });
+  it("refuses the Service variables while the Services are not known, with kubelet's message", async () => {
+    await expect(naming.serviceEnv(pod)).rejects.toThrow(new ConfigError("services have not yet been read at least once, cannot construct envvars"));
+  });
+
+  it("waits a little for the first list of Services", async () => {
+    const env = naming.serviceEnv(pod);
+    setTimeout(() => (synced = true), 50);
+    expect(await env).toMatchObject({ WEBSERVICE_SERVICE_HOST: "10.96.0.20" });
   });
 
   it("writes the pod's resolv.conf in its directory", async () => {

@@ -12,8 +12,11 @@ import { podDir } from "../pod/volumes.js";
 import { formatResolvConf, podResolvConf, type NodeDNS } from "./resolv-conf.js";
 
 export interface PodNaming {
-  /** Fails (CreateContainerConfigError, retried) until the Services were listed once, as kubelet. */
-  serviceEnv(pod: Pod): Record<string, string>;
+  /**
+   * Fails (CreateContainerConfigError, retried) until the Services were listed once, as kubelet;
+   * waits a little for that first list, which a starting agent is usually about to receive.
+   */
+  serviceEnv(pod: Pod): Promise<Record<string, string>>;
   /** Writes the pod's resolv.conf; its host path. */
   resolvConf(pod: Pod): Promise<string>;
 }
@@ -22,11 +25,18 @@ export interface PodNamingOptions {
   stateDir: string;
   services: () => { synced: boolean; services: Service[] };
   node: () => NodeDNS;
+  /** How long to wait for the first list of Services (default 3 s). */
+  syncWaitMs?: number;
 }
+
+const SYNC_POLL_MS = 100;
 
 export function podNaming(o: PodNamingOptions): PodNaming {
   return {
-    serviceEnv(pod) {
+    async serviceEnv(pod) {
+      for (let waited = 0; !o.services().synced && waited < (o.syncWaitMs ?? 3000); waited += SYNC_POLL_MS) {
+        await new Promise((r) => setTimeout(r, SYNC_POLL_MS));
+      }
       const { synced, services } = o.services();
       if (!synced) throw new ConfigError("services have not yet been read at least once, cannot construct envvars");
       return serviceEnv(pod, services);

@@ -312,7 +312,7 @@ export class PodWorker {
           hostIP: deps.hostIP(),
           volumePaths,
           refs: deps.refs,
-          serviceEnv: deps.naming?.serviceEnv(pod),
+          serviceEnv: await deps.naming?.serviceEnv(pod),
           resolvConf: await deps.naming?.resolvConf(pod),
         },
         c,
