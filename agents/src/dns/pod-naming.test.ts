@@ -31,6 +31,14 @@ describe("podNaming", () => {
     expect(await env).toMatchObject({ WEBSERVICE_SERVICE_HOST: "10.96.0.20" });
   });
 
+  it("gives a pod the variables it last had when the Services cannot be listed (an offline restart)", async () => {
+    synced = false;
+    expect(await naming.serviceEnv(pod)).toMatchObject({ WEBSERVICE_SERVICE_HOST: "10.96.0.20" });
+    const other = { ...pod, metadata: { ...pod.metadata, uid: "u2" } };
+    await expect(naming.serviceEnv(other)).rejects.toThrow(ConfigError);
+    synced = true;
+  });
+
   it("writes the pod's resolv.conf in its directory", async () => {
     const path = await naming.resolvConf(pod);
     expect(path).toBe(join(dir, "pods", "u1", "resolv.conf"));
