@@ -14,8 +14,13 @@ import { NODE_CREDENTIALS_PATH, NodeCredentials } from "./api/credentials.js";
 import { POLL_SECONDS, PodChannel } from "./channel/pod-channel.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { AgentConfig } from "./config.js";
+import { DnsServer } from "./dns/dns-server.js";
+import { podNaming } from "./dns/pod-naming.js";
+import type { NodeDNS } from "./dns/resolv-conf.js";
+import { HostResolvConf } from "./dns/upstream.js";
 import { createLogger, type Logger } from "./log.js";
 import { Metrics, serveMetrics } from "./metrics.js";
+import { NetworkManager } from "./network/network-manager.js";
 import { LEASE_RENEW_MS, NODE_STATUS_EVERY_MS, NodeHeartbeat } from "./node/heartbeat.js";
 import type { NodeFacts } from "./node/node-object.js";
 import { apiReferences } from "./pod/api-references.js";
@@ -24,7 +29,7 @@ import { PodManager } from "./pod/pod-manager.js";
 import { StatusWriter } from "./pod/status-writer.js";
 import { DockerEngine } from "./runtime/docker/engine.js";
 import { DockerRuntime } from "./runtime/docker/docker-runtime.js";
-import { DEFAULT_NETWORK, ensurePodNetwork } from "./runtime/docker/pod-network.js";
+import { DEFAULT_NETWORK, ensurePodNetwork, podGateway } from "./runtime/docker/pod-network.js";
 import { ProcessRuntime } from "./runtime/process/process-runtime.js";
 import type { Runtime } from "./runtime/types.js";
 import { StateDir } from "./state/state-dir.js";
@@ -55,6 +60,10 @@ export class Agent {
   private channel!: PodChannel;
   private heartbeat!: NodeHeartbeat;
   private streams: StreamChannel | undefined;
+  private podNetwork: NetworkManager | undefined;
+  /** The cluster's DNS for this node's pods, on the pod network's gateway (Docker runtime). */
+  private dns: DnsServer | undefined;
+  private readonly hostResolv: HostResolvConf;
   private metricsServer: Server | undefined;
   private network = DEFAULT_NETWORK;
   private podCIDR: string | undefined;
@@ -74,6 +83,7 @@ export class Agent {
     this.api = new ApiClient(config.server, this.credentials, { ca, serverName: config.tlsServerName });
     this.state = new StateDir(config.stateDir);
     this.nodeIP = config.nodeIP ?? detectNodeIP();
+    this.hostResolv = new HostResolvConf(config.resolvConf);
   }
 
   /**
@@ -102,6 +112,12 @@ export class Agent {
     if (config.runtime === "docker") {
       this.engine = new DockerEngine(config.dockerHost);
       this.runtime = new DockerRuntime({ engine: this.engine, nodeName: config.name, pauseImage: config.pauseImage, network: () => this.network });
+      this.dns = new DnsServer({
+        clusterDomain: config.clusterDomain,
+        cluster: () => this.podNetwork?.cluster() ?? { synced: false, services: [], endpoints: [] },
+        upstreams: () => this.hostResolv.get().nameservers,
+        log: log.with({ component: "dns" }),
+      });
       await this.setUpNetwork();
     } else {
       this.runtime = new ProcessRuntime({ nodeName: config.name, stateDir: config.stateDir, hostIP: () => this.nodeIP, log });
@@ -118,6 +134,7 @@ export class Agent {
       hostIP: () => this.nodeIP,
       stateDir: config.stateDir,
       refs: apiReferences(this.api, this.state),
+      naming: this.dns && podNaming({ stateDir: config.stateDir, services: () => this.podNetwork?.cluster() ?? { synced: false, services: [] }, node: () => this.nodeDNS() }),
       crashBackoff: new Backoff(this.clock),
       imageBackoff: new Backoff(this.clock),
       state: this.state,
@@ -139,14 +156,33 @@ export class Agent {
       leaseRenewMs: LEASE_RENEW_MS / config.timeScale,
       statusEveryMs: NODE_STATUS_EVERY_MS / config.timeScale,
     });
+    if (config.runtime === "docker") {
+      this.podNetwork = new NetworkManager({
+        api: this.api,
+        nodeName: config.name,
+        nodeIP: this.nodeIP,
+        mode: config.podNetwork,
+        podCIDR: () => this.podCIDR,
+        log: log.with({ component: "network" }),
+        pollSeconds: Math.round(POLL_SECONDS / config.timeScale),
+      });
+      this.podNetwork.onChange(() => this.dns?.invalidate());
+    }
+    const podsHere = this.podNetwork?.pods.handlers;
     this.channel = new PodChannel({
       api: this.api,
       nodeName: config.name,
       log: log.with({ component: "channel" }),
       pollSeconds: Math.round(POLL_SECONDS / config.timeScale),
       handlers: {
-        onSync: (pods: Pod[]) => this.manager.sync(pods),
-        onEvent: (type, pod) => this.manager.event(type, pod),
+        onSync: (pods: Pod[]) => {
+          this.manager.sync(pods);
+          podsHere?.onSync(pods);
+        },
+        onEvent: (type, pod) => {
+          this.manager.event(type, pod);
+          podsHere?.onEvent(type, pod);
+        },
         onConnected: (up) => {
           if (up) this.manager.reconnected();
         },
@@ -175,6 +211,7 @@ export class Agent {
     }
     if (this.stopping) return;
     this.channel.start();
+    await this.podNetwork?.start().catch((err: unknown) => this.log.error("cannot start the pod network and service proxy", { error: String(err) }));
     this.streams = new StreamChannel({ api: this.api, credentials: this.credentials, nodeName: this.config.name, runtime: this.runtime, log: this.log.with({ component: "streams" }), ca: this.config.certificateAuthority ? readFileSync(this.config.certificateAuthority, "utf8") : undefined, serverName: this.config.tlsServerName, pollSeconds: Math.round(STREAM_POLL_SECONDS / this.config.timeScale) });
     this.streams.start();
     this.heartbeat.start();
@@ -207,6 +244,32 @@ export class Agent {
       this.log.error("cannot set up the pod network; using the default bridge", { error: String(err) });
       this.network = DEFAULT_NETWORK;
     }
+    void this.serveDNS();
+  }
+
+  /** The cluster DNS address of this node's pods: the pod network's gateway. */
+  private clusterDNS(): string | undefined {
+    return this.dns && this.podCIDR ? podGateway(this.podCIDR) : undefined;
+  }
+
+  private nodeDNS(): NodeDNS {
+    const dns = this.clusterDNS();
+    return { clusterDNS: dns ? [dns] : [], clusterDomain: this.config.clusterDomain, host: this.hostResolv.get() };
+  }
+
+  /** Listens on the gateway, retrying while Docker brings the bridge (and its address) up. */
+  private async serveDNS(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      const address = this.clusterDNS();
+      if (!this.dns || !address) return;
+      try {
+        await this.dns.listen(address);
+        return;
+      } catch (err) {
+        if (attempt % 15 === 1) this.log.warn("cannot serve DNS to the pods yet; retrying", { address, error: String(err) });
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
   }
 
   private async facts(): Promise<NodeFacts> {
@@ -233,6 +296,21 @@ export class Agent {
       m.setAll("skiff_agent_api_requests_total", "Requests made to the control plane (each is a billed Worker request), by method.", [...this.api.requests].map(([method, value]) => ({ labels: { method }, value })), "counter");
       m.setAll("skiff_agent_channel_reconnects_total", "Times the pod channel was re-established after a failure.", [{ labels: {}, value: this.channel.reconnects }], "counter");
       m.setAll("skiff_agent_pod_status_writes_total", "Pod status writes.", [{ labels: {}, value: statusWriter.writes }], "counter");
+      if (this.podNetwork) {
+        m.setAll("skiff_agent_network_syncs_total", "Times the service rules and pod routes were synced.", [{ labels: {}, value: this.podNetwork.syncs }], "counter");
+        m.setAll("skiff_agent_service_ports", "Service ports in the proxy's rules, by state (served: has reachable ready endpoints; rejected: none).", [
+          { labels: { state: "served" }, value: this.podNetwork.served },
+          { labels: { state: "rejected" }, value: this.podNetwork.rejected },
+        ]);
+      }
+      if (this.dns) {
+        const c = this.dns.counts;
+        m.setAll("skiff_agent_dns_queries_total", "DNS queries of the pods, by how they were answered.", [
+          { labels: { answer: "cluster" }, value: c.cluster },
+          { labels: { answer: "forwarded" }, value: c.forwarded },
+          { labels: { answer: "failed" }, value: c.failed },
+        ], "counter");
+      }
       m.setAll("skiff_agent_resident_memory_bytes", "Resident set size of the agent.", [{ labels: {}, value: process.memoryUsage.rss() }]);
     });
   }
@@ -243,6 +321,8 @@ export class Agent {
     this.heartbeat?.stop();
     await this.channel?.stop();
     await this.streams?.stop();
+    await this.podNetwork?.stop();
+    await this.dns?.close();
     this.manager?.stop();
     await new Promise<void>((r) => (this.metricsServer ? this.metricsServer.close(() => r()) : r()));
     this.engine?.close();

@@ -22,6 +22,12 @@ export interface AgentConfig {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Runs the heartbeat and poll periods this many times faster (benchmarks compress an hour). */
   timeScale: number;
+  /** How other nodes reach this node's pods: host-gw routes, or ports published on the host. */
+  podNetwork: "routed" | "published";
+  /** The host's resolver configuration: the DNS server's upstreams, `dnsPolicy: Default` pods' (kubelet's --resolv-conf). */
+  resolvConf: string;
+  /** The cluster's DNS domain (kubelet's --cluster-domain). */
+  clusterDomain: string;
 }
 
 export const USAGE = `Usage: skiff-agent --server URL --token TOKEN [options]
@@ -41,6 +47,12 @@ export const USAGE = `Usage: skiff-agent --server URL --token TOKEN [options]
   --metrics-host H       address for the metrics server (default 127.0.0.1)
   --log-level L          debug, info (default), warn, error
   --time-scale N         for benchmarks: heartbeat and poll periods N times faster (default 1)
+  --pod-network MODE     routed (default: other nodes route to this node's pod CIDR) or
+                         published (unroutable: pods' container ports are published on the host)
+  --resolv-conf FILE     the host's resolvers, for names outside the cluster (default /etc/resolv.conf)
+  --cluster-domain D     the cluster's DNS domain (default cluster.local)
+  --cleanup-network      remove the service proxy's iptables rules and the pod routes, and exit
+                         (they are otherwise left in place when the agent stops or restarts)
 `;
 
 export class UsageError extends Error {}
@@ -74,6 +86,9 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       "metrics-host": { type: "string" },
       "log-level": { type: "string" },
       "time-scale": { type: "string" },
+      "pod-network": { type: "string" },
+      "resolv-conf": { type: "string" },
+      "cluster-domain": { type: "string" },
     },
     strict: true,
   });
@@ -89,6 +104,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
   if (!["debug", "info", "warn", "error"].includes(level)) throw new UsageError(`--log-level: ${level}`);
   const timeScale = Number(values["time-scale"] ?? 1);
   if (!(timeScale >= 1)) throw new UsageError(`--time-scale: ${values["time-scale"]} is not a number of at least 1`);
+  const podNetwork = values["pod-network"] ?? "routed";
+  if (podNetwork !== "routed" && podNetwork !== "published") throw new UsageError(`--pod-network must be routed or published, not ${podNetwork}`);
   const name = (values.name ?? hostname()).toLowerCase();
   return {
     server: server.replace(/\/+$/, ""),
@@ -106,5 +123,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     metricsHost: values["metrics-host"] ?? "127.0.0.1",
     logLevel: level as AgentConfig["logLevel"],
     timeScale,
+    podNetwork,
+    resolvConf: values["resolv-conf"] ?? "/etc/resolv.conf",
+    clusterDomain: (values["cluster-domain"] ?? "cluster.local").replace(/^\.+|\.+$/g, "").toLowerCase(),
   };
 }

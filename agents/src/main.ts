@@ -1,11 +1,16 @@
 /** `skiff-agent`: parse the command line, run the agent until SIGTERM/SIGINT. */
 import { Agent } from "./agent.js";
 import { parseConfig, USAGE, UsageError } from "./config.js";
+import { removeNetwork } from "./network/network-manager.js";
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (argv.includes("--cleanup-network")) {
+    await removeNetwork();
     return;
   }
   let config;

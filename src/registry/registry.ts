@@ -269,6 +269,7 @@ class StoreRegistry implements Registry {
       def.defaults(next, ctx);
       def.prepareForUpdate?.(next, old, ctx);
       errs = [...validateObjectMeta(def, next), ...(def.validateUpdate ?? ((n: KubeObject) => def.validate(n)))(next, old)];
+      if (def.kind === "Service" && !errs.length) errs = await this.allocateOnUpdate(next as Service, old as Service);
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     // Status writes never move generation, not even the Deployment's annotation-carrying ones.
@@ -488,6 +489,19 @@ class StoreRegistry implements Registry {
     const errs = allocate(svc, this.allocation, { clusterIPs: new Set(ips), nodePorts: new Set(ports.map(Number)) });
     if (errs.length) throw errors.invalid(def.kind, obj.metadata.name ?? "", errs);
     return serviceClaims(svc);
+  }
+
+  /**
+   * What an update newly needs (a type changed to NodePort/LoadBalancer, a port added), allocated
+   * as on create; the Service's own values are not counted as taken.
+   */
+  private async allocateOnUpdate(next: Service, old: Service): Promise<FieldError[]> {
+    const own = new Set(serviceClaims(old).map((c) => `${c.pool}/${c.value}`));
+    const [ips, ports] = await Promise.all([this.store.claimed(CLUSTER_IP_POOL), this.store.claimed(NODE_PORT_POOL)]);
+    return allocate(next, this.allocation, {
+      clusterIPs: new Set(ips.filter((ip) => !own.has(`${CLUSTER_IP_POOL}/${ip}`))),
+      nodePorts: new Set(ports.filter((p) => !own.has(`${NODE_PORT_POOL}/${p}`)).map(Number)),
+    });
   }
 
   private async checkClaims(def: ResourceDef, obj: KubeObject, claims: Claim[]): Promise<void> {

@@ -154,6 +154,15 @@ describe("services", () => {
     await expect(registry.create(serviceDef, "default", svc("thief", "NodePort", 30555))).resolves.toBeTruthy();
   });
 
+  it("allocates a nodePort when an update turns a ClusterIP Service into a LoadBalancer, keeping its clusterIP", async () => {
+    const before = (await registry.create(serviceDef, "default", svc("grow"))) as Service;
+    const after = (await registry.update(serviceDef, "default", "grow", { ...before, spec: { ...before.spec, type: "LoadBalancer" } })) as Service;
+    expect(after.spec?.clusterIP).toBe(before.spec?.clusterIP);
+    expect(after.spec?.ports?.[0]?.nodePort).toBeGreaterThanOrEqual(30000);
+    const again = (await registry.update(serviceDef, "default", "grow", { ...after, metadata: { ...after.metadata, labels: { x: "1" } } })) as Service;
+    expect(again.spec?.ports?.[0]?.nodePort).toBe(after.spec?.ports?.[0]?.nodePort);
+  });
+
   it("gives ExternalName services no clusterIP", async () => {
     const s = (await registry.create(serviceDef, "default", { apiVersion: "v1", kind: "Service", metadata: { name: "db1" }, spec: { type: "ExternalName", externalName: "db.example.com" } })) as Service;
     expect(s.spec?.clusterIP).toBeUndefined();

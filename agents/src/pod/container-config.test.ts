@@ -73,6 +73,30 @@ describe("containerConfig", () => {
     expect(c.mounts).toEqual([{ hostPath: "/var/lib/skiff/pods/u1/volumes/data", containerPath: "/data", readOnly: true }]);
   });
 
+  it("adds the Service variables under the container's own, which may name them", async () => {
+    const serviceEnv = { WEBSERVICE_SERVICE_HOST: "10.96.0.20", WEBSERVICE_SERVICE_PORT: "80", DB_SERVICE_HOST: "10.96.0.30" };
+    const c = await containerConfig(
+      { ...ctx({ cfg: { DB_SERVICE_HOST: "from-config-map" } }), serviceEnv },
+      {
+        name: "app",
+        envFrom: [{ configMapRef: { name: "cfg" } }],
+        env: [
+          { name: "WEBSERVICE_SERVICE_PORT", value: "8080" },
+          { name: "BACKEND", value: "http://$(WEBSERVICE_SERVICE_HOST):$(WEBSERVICE_SERVICE_PORT)" },
+        ],
+        command: ["echo", "$(WEBSERVICE_SERVICE_HOST)"],
+      },
+      meta,
+    );
+    expect(c.env).toEqual({ WEBSERVICE_SERVICE_HOST: "10.96.0.20", WEBSERVICE_SERVICE_PORT: "8080", DB_SERVICE_HOST: "from-config-map", BACKEND: "http://10.96.0.20:8080" });
+    expect(c.command).toEqual(["echo", "10.96.0.20"]);
+  });
+
+  it("mounts the pod's resolv.conf over /etc/resolv.conf", async () => {
+    const c = await containerConfig({ ...ctx(), resolvConf: "/var/lib/skiff/pods/u1/resolv.conf" }, { name: "app" }, meta);
+    expect(c.mounts).toEqual([{ hostPath: "/var/lib/skiff/pods/u1/resolv.conf", containerPath: "/etc/resolv.conf", readOnly: false }]);
+  });
+
   it.each([
     [{ configMapKeyRef: { name: "nope", key: "k" } }, 'configmap "nope" not found'],
     [{ configMapKeyRef: { name: "cfg", key: "missing" } }, "couldn't find key missing in ConfigMap shop/cfg"],

@@ -17,6 +17,10 @@ export interface ContainerContext {
   /** Host directory of each of the pod's volumes (volumes.ts). */
   volumePaths: ReadonlyMap<string, string>;
   refs: ReferenceSource;
+  /** The Service variables (service-env.ts); the container's own variables win over them. */
+  serviceEnv?: Readonly<Record<string, string>>;
+  /** Host path of the pod's resolv.conf, mounted at /etc/resolv.conf (as containerd does). */
+  resolvConf?: string;
 }
 
 type EnvVarSource = NonNullable<NonNullable<Container["env"]>[number]["valueFrom"]>;
@@ -117,24 +121,27 @@ export async function resolveEnv(ctx: ContainerContext, c: Container): Promise<R
       for (const [k, v] of Object.entries(s.data ?? {})) env[prefix + k] = decodeSecretValue(v);
     }
   }
+  const services = ctx.serviceEnv ?? {};
   for (const e of c.env ?? []) {
     if (e.valueFrom) {
       const v = await envValue(ctx, c, e.name, e.valueFrom);
       if (v !== undefined) env[e.name] = v;
     } else {
-      env[e.name] = expandVars(e.value ?? "", env);
+      // As kubelet: `$(VAR)` may name the container's variables and the Service variables.
+      env[e.name] = expandVars(e.value ?? "", { ...services, ...env });
     }
   }
-  return env;
+  return { ...services, ...env };
 }
 
 function mountsOf(ctx: ContainerContext, c: Container): Mount[] {
-  return (c.volumeMounts ?? []).map((m) => {
+  const dns: Mount[] = ctx.resolvConf ? [{ hostPath: ctx.resolvConf, containerPath: "/etc/resolv.conf", readOnly: false }] : [];
+  return [...dns, ...(c.volumeMounts ?? []).map((m) => {
     const hostPath = ctx.volumePaths.get(m.name);
     if (!hostPath) throw new ConfigError(`cannot find volume "${m.name}" to mount into container "${c.name}"`);
     const sub = m.subPath ? `/${m.subPath.replace(/^\/+/, "")}` : "";
     return { hostPath: hostPath + sub, containerPath: m.mountPath, readOnly: !!m.readOnly };
-  });
+  })];
 }
 
 export async function containerConfig(

@@ -8,6 +8,7 @@
  */
 import type { Container, Pod } from "../../../src/lib/types.js";
 import type { Clock } from "../clock.js";
+import type { PodNaming } from "../dns/pod-naming.js";
 import type { Logger } from "../log.js";
 import { ImageError, type Runtime, type SandboxRecord } from "../runtime/types.js";
 import type { Backoff } from "./backoff.js";
@@ -30,6 +31,8 @@ export interface WorkerDeps {
   hostIP(): string;
   stateDir: string;
   refs: ReferenceSource;
+  /** Service variables and resolv.conf for the containers (absent: neither, as with the process runtime). */
+  naming?: PodNaming;
   crashBackoff: Backoff;
   imageBackoff: Backoff;
   /** The status the pod should have; the writer decides whether it must be sent. */
@@ -302,7 +305,16 @@ export class PodWorker {
     try {
       const volumePaths = await setUpVolumes(pod, deps.stateDir, deps.refs);
       const config = await containerConfig(
-        { pod, nodeName: deps.nodeName, podIP: this.podIP ?? "", hostIP: deps.hostIP(), volumePaths, refs: deps.refs },
+        {
+          pod,
+          nodeName: deps.nodeName,
+          podIP: this.podIP ?? "",
+          hostIP: deps.hostIP(),
+          volumePaths,
+          refs: deps.refs,
+          serviceEnv: await deps.naming?.serviceEnv(pod),
+          resolvConf: await deps.naming?.resolvConf(pod),
+        },
         c,
         { kind, attempt, specHash: containerSpecHash(c) },
       );

@@ -16,6 +16,16 @@ function sameSubnet(a: string | undefined, b: string): boolean {
   return !!x && !!y && formatCidr(x) === formatCidr(y);
 }
 
+/**
+ * The pod network's gateway: the bridge's address on the node, `.1` of the pod CIDR, which every
+ * pod of the node reaches (the agent can serve pods there, e.g. DNS).
+ */
+export function podGateway(podCIDR: string): string | undefined {
+  const cidr = parseCidr(podCIDR);
+  const gateway = cidr ? nthAddress(cidr, 1) : undefined;
+  return gateway === undefined ? undefined : formatIPv4(gateway);
+}
+
 /** The network sandboxes should join for `podCIDR`, created if needed. */
 export async function ensurePodNetwork(engine: DockerEngine, nodeName: string, podCIDR: string | undefined): Promise<string> {
   if (!podCIDR) return DEFAULT_NETWORK;
@@ -28,8 +38,8 @@ export async function ensurePodNetwork(engine: DockerEngine, nodeName: string, p
     throw new Error(`docker network ${name} exists with another subnet than the node's pod CIDR ${podCIDR}; remove it`);
   }
   const cidr = parseCidr(podCIDR);
-  const gateway = cidr ? nthAddress(cidr, 1) : undefined;
+  const gateway = podGateway(podCIDR);
   if (!cidr || gateway === undefined) throw new Error(`bad pod CIDR ${podCIDR}`);
-  await engine.createNetwork(name, formatCidr(cidr), formatIPv4(gateway), { [LABEL_NODE]: nodeName });
+  await engine.createNetwork(name, formatCidr(cidr), gateway, { [LABEL_NODE]: nodeName });
   return name;
 }
