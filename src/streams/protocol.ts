@@ -69,10 +69,10 @@ export const nodeStreamPath = (node: string, id: string) => `${nodeStreamsPath(n
 
 /**
  * How long one poll of the stream channel is held when nothing is pending (seconds). Each poll is
- * a billed request: at 290 s an idle node spends ~12/h here, which keeps it inside its budget of
- * 200 billed requests per hour (issue 6) beside the Lease renewals and the pod channel.
+ * a billed request: at 590 s an idle node spends ~6/h here, which keeps it inside its budget of
+ * 200 billed requests per hour (issue 6) beside the Lease renewals and the agent's watches.
  */
-export const STREAM_POLL_SECONDS = 290;
+export const STREAM_POLL_SECONDS = 590;
 
 /** The header that carries a stream request from the Worker to the relay (internal). */
 export const STREAM_HEADER = "x-skiff-stream";

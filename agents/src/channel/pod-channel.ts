@@ -1,10 +1,9 @@
 /**
  * The agent's channel to the control plane: a long-poll watch of the pods bound to this node
  * (`fieldSelector=spec.nodeName=<node>`), resumed from the last resourceVersion, relisting when
- * the server says 410 Gone (`ListWatch`). Each poll lasts up to `timeoutSeconds` (5 min), so an
- * idle node costs one request per 5 minutes here, and a bound pod arrives as soon as it is
- * written. Stream requests (logs, exec) will ride the same channel; a push channel (WebSocket)
- * can replace the poll behind this interface.
+ * the server says 410 Gone (`ListWatch`). Each poll lasts up to `timeoutSeconds` (10 min), so an
+ * idle node costs one request per 10 minutes here, and a bound pod arrives as soon as it is
+ * written. A push channel (WebSocket) can replace the poll behind this interface.
  */
 import type { Pod } from "../../../src/lib/types.js";
 import type { ApiClient } from "../api/client.js";
@@ -31,8 +30,11 @@ export interface PodChannelOptions {
   retryMaxMs?: number;
 }
 
-/** How long one poll lasts: an idle node pays one request per poll. */
-export const POLL_SECONDS = 300;
+/**
+ * How long one poll (watch) lasts: an idle node pays one request per poll, per watch. 10 minutes
+ * is the top of client-go's reflector range (5–10 min) and well under the server's 30–60.
+ */
+export const POLL_SECONDS = 600;
 
 export class PodChannel {
   private readonly watch: ListWatch<Pod>;
