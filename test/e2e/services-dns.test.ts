@@ -8,13 +8,12 @@
  * Kubernetes' for ClusterFirst, and its environment has the Service variables.
  */
 import { execFile } from "node:child_process";
-import { createSocket, type Socket } from "node:dgram";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Node, Pod, Service } from "../../src/lib/types.js";
-import { CLASS_IN, decode, encode, RCODE, TYPE, type Message } from "../../agents/src/dns/wire.js";
+import { startFakeUpstream, type FakeUpstream } from "../../agents/src/dns/fake-upstream.js";
 import { dockerAvailable, useCluster } from "./cluster/cluster.js";
 import { containerStatus, isReady } from "./cluster/pods.js";
 import { SEED, create, eventually, getJson, kubectlOk, useControlPlane, type List } from "./harness.js";
@@ -28,33 +27,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** The outside world's DNS, as far as this test is concerned. */
 const OUTSIDE: Record<string, string> = { "outside.test.example": "192.0.2.7", "mysql01.database.test.com": "192.0.2.8" };
 
-function startUpstream(address: string): Promise<{ socket: Socket; asked: string[] }> {
-  const socket = createSocket("udp4");
-  const asked: string[] = [];
-  socket.on("message", (buf, rinfo) => {
-    const m = decode(buf);
-    const q = m.questions[0];
-    asked.push(q.name);
-    const ip = q.type === TYPE.A ? OUTSIDE[q.name.toLowerCase()] : undefined;
-    const known = q.name.toLowerCase() in OUTSIDE;
-    const out: Message = {
-      ...m,
-      flags: { ...m.flags, qr: true, ra: true, rcode: known ? RCODE.NOERROR : RCODE.NXDOMAIN },
-      answers: ip ? [{ name: q.name, type: TYPE.A, class: CLASS_IN, ttl: 30, data: ip }] : [],
-      additionals: [],
-    };
-    socket.send(encode(out), rinfo.port, rinfo.address);
-  });
-  return new Promise((resolve, reject) => {
-    socket.once("error", reject);
-    socket.bind(53, address, () => resolve({ socket, asked }));
-  });
-}
-
 describe.skipIf(!dockerAvailable())("cluster DNS and Service variables", () => {
   const cp = useControlPlane();
   const cluster = useCluster(cp, { nodes: ["node-a"], agentArgs: ["--resolv-conf", RESOLV_CONF] });
-  let upstream: Awaited<ReturnType<typeof startUpstream>> | undefined;
+  let upstream: FakeUpstream | undefined;
   afterAll(() => upstream?.socket.close());
 
   async function frontend(): Promise<{ pod: Pod; exec: (script: string) => Promise<string> }> {
@@ -76,7 +52,7 @@ describe.skipIf(!dockerAvailable())("cluster DNS and Service variables", () => {
   it("runs the seed's webservice, db1 and frontend, the Services first", async () => {
     // The host's resolver: on the host's address on the nodes' bridge, which the agent reaches.
     const hostIP = cluster.get().node("node-a").ip.replace(/\.\d+$/, ".1");
-    upstream = await startUpstream(hostIP);
+    upstream = await startFakeUpstream(OUTSIDE, hostIP, 53);
     writeFileSync(RESOLV_CONF, `nameserver ${hostIP}\nsearch test.example\noptions timeout:1\n`);
     for (const f of ["webapp-service.yaml", "database-external-name.yaml", "webapp-deployment.yaml", "frontend-deployment.yaml"]) await kubectlOk(cp, ["apply", "-f", join(SEED, f)]);
     for (const d of ["webapp-deployment", "frontend-deployment"]) await kubectlOk(cp, ["rollout", "status", `deployment/${d}`, "--timeout=120s"], { timeoutMs: 130_000 });

@@ -8,6 +8,7 @@
 import type { KubeObject, Status } from "../../../src/lib/types.js";
 import { ApiError, type ApiClient } from "./client.js";
 import type { Logger } from "../log.js";
+import { BackgroundLoop } from "../background-loop.js";
 
 export interface ListWatchHandlers<T extends KubeObject> {
   /** The full set (at start and after each relist). */
@@ -36,27 +37,13 @@ interface List<T> {
   items: T[];
 }
 
-export class ListWatch<T extends KubeObject> {
+export class ListWatch<T extends KubeObject> extends BackgroundLoop {
   /** Times the watch was re-established after the control plane was unreachable. */
   reconnects = 0;
-  private running = false;
-  private abort = new AbortController();
-  private loop: Promise<void> | undefined;
   private connected: boolean | undefined;
 
-  constructor(private readonly o: ListWatchOptions<T>) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.abort = new AbortController();
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    await this.loop;
+  constructor(private readonly o: ListWatchOptions<T>) {
+    super();
   }
 
   private setConnected(value: boolean): void {
@@ -66,7 +53,7 @@ export class ListWatch<T extends KubeObject> {
     this.o.handlers.onConnected?.(value);
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const { api, path, fieldSelector, handlers, log, pollSeconds } = this.o;
     const initial = this.o.retryInitialMs ?? 500;
     let retry = initial;
@@ -74,12 +61,12 @@ export class ListWatch<T extends KubeObject> {
     while (this.running) {
       try {
         if (rv === undefined) {
-          const list = await api.request<List<T>>("GET", path, { query: { fieldSelector }, signal: this.abort.signal, timeoutMs: 30_000 });
+          const list = await api.request<List<T>>("GET", path, { query: { fieldSelector }, signal: this.signal, timeoutMs: 30_000 });
           rv = list.metadata.resourceVersion ?? "0";
           this.setConnected(true);
           handlers.onSync(list.items);
         }
-        const events = api.watch<T>(path, { fieldSelector, resourceVersion: rv, timeoutSeconds: pollSeconds, allowWatchBookmarks: true }, this.abort.signal, (pollSeconds + 30) * 1000);
+        const events = api.watch<T>(path, { fieldSelector, resourceVersion: rv, timeoutSeconds: pollSeconds, allowWatchBookmarks: true }, this.signal, (pollSeconds + 30) * 1000);
         for await (const event of events) {
           this.setConnected(true);
           retry = initial;
@@ -102,7 +89,7 @@ export class ListWatch<T extends KubeObject> {
         const wasUp = this.connected !== false;
         if (!(err instanceof ApiError)) this.setConnected(false);
         (wasUp ? log.warn : log.debug)("watch failed; retrying", { path, error: String(err), retryMs: retry });
-        await sleep(retry, this.abort.signal);
+        await sleep(retry, this.signal);
         retry = Math.min(retry * 2, this.o.retryMaxMs ?? 15_000);
       }
     }

@@ -1,10 +1,10 @@
-import { createSocket, type Socket } from "node:dgram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Endpoints, Service } from "../../../src/lib/types.js";
 import { createLogger } from "../log.js";
 import { DnsServer, type ClusterSnapshot } from "./dns-server.js";
+import { startFakeUpstream, type FakeUpstream } from "./fake-upstream.js";
 import { queryTcp, queryUdp } from "./upstream.js";
-import { CLASS_IN, decode, encode, RCODE, TYPE, type Message } from "./wire.js";
+import { CLASS_IN, decode, encode, RCODE, TYPE } from "./wire.js";
 
 const web = { apiVersion: "v1", kind: "Service", metadata: { name: "webservice", namespace: "default" }, spec: { clusterIP: "10.96.0.20", ports: [{ port: 80 }] } } as Service;
 const db1 = { apiVersion: "v1", kind: "Service", metadata: { name: "db1", namespace: "default" }, spec: { type: "ExternalName", externalName: "mysql01.database.test.com" } } as Service;
@@ -13,31 +13,15 @@ function query(name: string, type: number = TYPE.A, id = 4321): Buffer {
   return encode({ id, flags: { qr: false, opcode: 0, aa: false, tc: false, rd: true, ra: false, rcode: 0 }, questions: [{ name, type, class: CLASS_IN }], answers: [], authorities: [], additionals: [] });
 }
 
-/** A resolver the test controls: mysql01.database.test.com has an address, other names do not exist. */
-async function fakeUpstream(): Promise<{ socket: Socket; port: number; asked: string[] }> {
-  const socket = createSocket("udp4");
-  const asked: string[] = [];
-  socket.on("message", (buf, rinfo) => {
-    const m = decode(buf);
-    const q = m.questions[0];
-    asked.push(q.name);
-    const known = q.name === "mysql01.database.test.com" && q.type === TYPE.A;
-    const out: Message = { ...m, flags: { ...m.flags, qr: true, ra: true, rcode: known ? RCODE.NOERROR : RCODE.NXDOMAIN }, answers: known ? [{ name: q.name, type: TYPE.A, class: CLASS_IN, ttl: 30, data: "192.0.2.7" }] : [] };
-    socket.send(encode(out), rinfo.port, rinfo.address);
-  });
-  await new Promise<void>((r) => socket.bind(0, "127.0.0.1", r));
-  return { socket, port: socket.address().port, asked };
-}
-
 describe("DnsServer", () => {
-  let upstream: Awaited<ReturnType<typeof fakeUpstream>>;
+  let upstream: FakeUpstream;
   let server: DnsServer;
   let port: number;
   let snapshot: ClusterSnapshot = { synced: false, services: [], endpoints: [] };
   let upstreams = ["127.0.0.1"];
 
   beforeAll(async () => {
-    upstream = await fakeUpstream();
+    upstream = await startFakeUpstream({ "mysql01.database.test.com": "192.0.2.7" });
     server = new DnsServer({
       clusterDomain: "cluster.local",
       cluster: () => snapshot,

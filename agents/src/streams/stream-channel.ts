@@ -15,6 +15,7 @@ import type { Logger } from "../log.js";
 import type { Runtime } from "../runtime/types.js";
 import { streamExec } from "./exec-stream.js";
 import { streamLog } from "./log-stream.js";
+import { BackgroundLoop } from "../background-loop.js";
 
 export interface StreamChannelOptions {
   api: ApiClient;
@@ -30,14 +31,12 @@ export interface StreamChannelOptions {
   pollSeconds?: number;
 }
 
-export class StreamChannel {
-  private running = false;
-  private abort = new AbortController();
-  private loop: Promise<void> | undefined;
+export class StreamChannel extends BackgroundLoop {
   /** TLS for the stream sockets, as the API client's (ws takes the Agent's options). */
   private readonly tls: HttpsAgent | undefined;
 
   constructor(private readonly o: StreamChannelOptions) {
+    super();
     const name = o.serverName;
     this.tls = o.api.server.startsWith("https:")
       ? new HttpsAgent({
@@ -47,26 +46,13 @@ export class StreamChannel {
       : undefined;
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.abort = new AbortController();
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     let retry = 500;
     while (this.running) {
       try {
         const poll = await this.o.api.request<StreamPoll>("GET", nodeStreamsPath(this.o.nodeName), {
           query: { watch: 1, timeoutSeconds: this.o.pollSeconds ?? STREAM_POLL_SECONDS },
-          signal: this.abort.signal,
+          signal: this.signal,
           timeoutMs: ((this.o.pollSeconds ?? STREAM_POLL_SECONDS) + 30) * 1000,
         });
         retry = 500;
