@@ -1,5 +1,6 @@
 /**
- * The project's seed manifests (../shared/manifests/seed, beside the repo) through each kind's
+ * The project's seed manifests (copied from ../shared/manifests/seed into test/fixtures/seed, so
+ * that a checkout alone runs them) through each kind's
  * rules: the valid ones validate clean after defaulting, the one Kubernetes rejects is rejected
  * with Kubernetes' message.
  */
@@ -11,7 +12,7 @@ import type { Deployment, KubeObject, Service } from "../lib/types.js";
 import { resourceByKind } from "./index.js";
 import type { ResourceDef } from "./types.js";
 
-const SEED_DIR = fileURLToPath(new URL("../../../shared/manifests/seed/", import.meta.url));
+const SEED_DIR = fileURLToPath(new URL("../../test/fixtures/seed/", import.meta.url));
 const INVALID = "external-ip-service.yaml";
 const now = new Date("2024-05-01T12:00:00Z");
 
