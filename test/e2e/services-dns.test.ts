@@ -1,6 +1,7 @@
 /**
  * The cluster's names for pods, on one node (its own network namespace, dockerd and agent), on
- * the seed manifests: inside the frontend pod, busybox `nslookup` gets `webservice` (through the
+ * the seed manifests: inside the frontend pod, `webservice` answers HTTP by name, FQDN and cluster IP;
+ * busybox `nslookup` gets `webservice` (through the
  * search path) and its FQDN answered with the cluster IP, `db1` (ExternalName) with its CNAME,
  * a headless Service with its ready pods, a Service created later within moments; other names
  * are forwarded to the host's resolver, which here is one the test runs on the host's bridge
@@ -74,6 +75,15 @@ describe.skipIf(!dockerAvailable())("cluster DNS and Service variables", () => {
     const fqdn = await nslookup("webservice.default.svc.cluster.local");
     expect(fqdn).toContain(`Address: ${clusterIP}`);
     expect(fqdn).not.toContain("can't find webservice.default.svc.cluster.local");
+  });
+
+  it("reaches webservice over HTTP by its short name, by its FQDN and by its cluster IP", async () => {
+    const { exec } = await frontend();
+    const clusterIP = (await getJson<Service>(cp, ["service", "webservice"])).spec!.clusterIP!;
+    for (const target of ["webservice", "webservice.default.svc.cluster.local", clusterIP]) {
+      const out = await exec(`printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 10 ${target} 80`);
+      expect(out, target).toContain("web-app v1");
+    }
   });
 
   it("answers the ExternalName db1 with its CNAME, and the target's address from upstream", async () => {
