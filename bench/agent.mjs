@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { buildAgent } from "../agents/build.mjs";
 import { REPO_ROOT, freePort, startControlPlane } from "../scripts/lib/control-plane.mjs";
 import { buildTestImages, PAUSE_IMAGE } from "../test/fixtures/images/build.mjs";
+import { removeAgentNetwork } from "../scripts/lib/agent-network.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -186,6 +187,7 @@ try {
   await sleep(3_000);
 } finally {
   for (const a of agents) if (a.child.exitCode === null) await stopAgent(a);
+  removeAgentNetwork();
   for (const node of ["bench-idle", "bench-node"]) {
     try {
       removeDockerLeftovers(node);

@@ -32,6 +32,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // The load generator, run as its own process (in the client pod's netns, or the host's).
 const LOADGEN = `
 import { request } from "node:http";
+import { removeAgentNetwork } from "../scripts/lib/agent-network.mjs";
 const [url, seconds, concurrency] = process.argv.slice(2);
 const end = performance.now() + Number(seconds) * 1000;
 const lat = []; let errors = 0;
@@ -149,8 +150,7 @@ try {
     agent.kill("SIGTERM");
     await new Promise((r) => agent.once("exit", r));
   }
-  // The rules and routes outlive an agent by design; a benchmark leaves the host as it found it.
-  execFileSync(process.execPath, [join(REPO_ROOT, "agents/bin/skiff-agent.mjs"), "--cleanup-network"], { stdio: "inherit" });
+  removeAgentNetwork();
   const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=io.skiff.node-name=${NODE}`], { encoding: "utf8" }).split("\n").filter(Boolean);
   if (ids.length) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
   try {

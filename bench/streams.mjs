@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { buildAgent } from "../agents/build.mjs";
 import { REPO_ROOT, freePort, kubectlCommand, startControlPlane } from "../scripts/lib/control-plane.mjs";
 import { buildTestImages, PAUSE_IMAGE } from "../test/fixtures/images/build.mjs";
+import { removeAgentNetwork } from "../scripts/lib/agent-network.mjs";
 
 const { values: flags } = parseArgs({ options: { runs: { type: "string", default: "10" }, mb: { type: "string", default: "50" } } });
 const RUNS = Number(flags.runs);
@@ -107,6 +108,7 @@ try {
   await sleep(3_000);
   agent.kill("SIGTERM");
   await new Promise((r) => agent.once("exit", r));
+  removeAgentNetwork();
   try {
     const ids = execFileSync("docker", ["ps", "-aq", "--filter", `label=io.skiff.node-name=${NODE}`], { encoding: "utf8" }).split("\n").filter(Boolean);
     if (ids.length) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });

@@ -13,6 +13,7 @@ import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO_ROOT, randomToken, startControlPlane } from "./lib/control-plane.mjs";
 import { createJoinToken, readKubeconfig } from "./lib/join-token.mjs";
+import { removeAgentNetwork } from "./lib/agent-network.mjs";
 
 const USAGE = `Usage: npm run dev -- [options]
 
@@ -270,7 +271,7 @@ if (!flags["no-node"]) {
 const onCtrlC = !node
   ? "Ctrl-C stops the control plane"
   : node.runtime === "docker" && !flags["keep-pods"]
-    ? "Ctrl-C stops the agent, removes this node's pod containers and stops the control plane"
+    ? "Ctrl-C stops the agent, removes this node's pod containers and Service rules, and stops the control plane"
     : node.runtime === "docker"
       ? "Ctrl-C stops the agent (its pod containers keep running: --keep-pods) and the control plane"
       : "Ctrl-C stops the agent and the control plane; the process runtime's pods keep running";
@@ -307,6 +308,7 @@ async function shutdown(signal) {
     if (node.runtime === "docker" && !flags["keep-pods"]) {
       const removed = removePodContainers(node.name);
       if (removed > 0) console.log(`removed ${removed} pod container(s); the next run starts them again`);
+      if (!removeAgentNetwork()) console.error("could not remove the node's Service rules and pod routes: run `npx skiff-agent --cleanup-network`");
     }
   }
   console.log(`${node ? "" : "\n"}${signal}: stopping the control plane …`);

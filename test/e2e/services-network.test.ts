@@ -90,7 +90,7 @@ function servicesScenario(mode: "routed" | "published"): void {
     expect(clusterIP).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\./);
   });
 
-  it(`reaches webservice by cluster IP from the frontend pod on the other node (${mode}), spread over the backends`, async () => {
+  it(`reaches webservice by cluster IP, name and FQDN from the frontend pod on the other node (${mode}), spread over the backends`, async () => {
     const c = cluster.get();
     // Each backend says who it is at /who, so that the spread shows.
     for (const pod of await readyPods(cp, "app=webapp")) {
@@ -101,6 +101,13 @@ function servicesScenario(mode: "routed" | "published"): void {
       return r.ok && r.out;
     }, { timeoutMs: 30_000 });
     expect(first).toBe("web-app v1");
+    for (const name of ["webservice", "webservice.default.svc.cluster.local"]) {
+      const byName = await eventually(`webservice answers as ${name}`, async () => {
+        const r = await fromFrontend(name, 80);
+        return r.ok && r.out;
+      }, { timeoutMs: 30_000 });
+      expect(byName).toBe("web-app v1");
+    }
     const seen = new Set<string>();
     for (let i = 0; i < 30 && seen.size < 3; i++) {
       const r = await fromFrontend(clusterIP, 80, "/who");
