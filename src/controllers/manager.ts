@@ -54,10 +54,10 @@ export class ControllerManager extends DurableObject<Env> {
       registry: createRegistry(store, { env, now: () => new Date(clock.now()) }),
       table: new DueTable(db),
       clock,
-      controllers: createControllers().map((c) => this.controllerMetrics.instrument(c)),
+      controllers: createControllers(),
       defFor: resourceByKey,
       randomSuffix,
-      onReconciled: (controller, seconds) => this.controllerMetrics.observeReconcile(controller, seconds),
+      onReconciled: (controller, actions, seconds) => this.controllerMetrics.reconciled(controller, actions, seconds),
     });
   }
 

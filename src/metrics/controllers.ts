@@ -1,10 +1,9 @@
 /**
  * Controller and scheduler metrics, counted inside the ControllerManager Durable Object (one per
- * cluster), so they are cluster-wide. Controllers are instrumented by wrapping their reconcile;
+ * cluster), so they are cluster-wide. The controller host reports each reconcile (`onReconciled`);
  * the scheduler's attempts are read from what its reconcile returns: one `Scheduled` or
  * `FailedScheduling` Event per attempt, as kube-scheduler records them.
  */
-import type { Controller } from "../controllers/host/controller.js";
 import type { Action } from "../controllers/types.js";
 import type { KubeObject } from "../lib/types.js";
 import { CounterVec, HistogramVec } from "./collectors.js";
@@ -78,27 +77,14 @@ export class ControllerMetrics {
     ["result", "profile"],
   );
 
-  /** `controller`, reconciling through these metrics. */
-  instrument(controller: Controller): Controller {
-    const reconcile: Controller["reconcile"] = (key, ctx) => {
-      const result = controller.reconcile(key, ctx);
-      this.reconciled(controller.name, result.actions);
-      return result;
-    };
-    // The controller stays the prototype, so its other members (and their `this`) are untouched.
-    return Object.assign(Object.create(controller) as Controller, { reconcile });
-  }
-
-  reconciled(controller: string, actions: readonly Action[]): void {
+  /** One key's reconcile: the actions it asked for and the wall time of it and its writes. */
+  reconciled(controller: string, actions: readonly Action[], seconds: number): void {
     this.reconciles.inc({ controller });
+    this.reconcileDurations.observe({ controller }, seconds);
     for (const a of actions) this.actions.inc({ controller, action: a.type });
     if (controller === "scheduler") {
       for (const result of scheduleAttempts(actions)) this.attempts.inc({ result, profile: PROFILE });
     }
-  }
-
-  observeReconcile(controller: string, seconds: number): void {
-    this.reconcileDurations.observe({ controller }, seconds);
   }
 
   observeRun(seconds: number): void {

@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../api/context.js";
 import { parseRequestInfo } from "../api/request-info.js";
-import type { Controller } from "../controllers/host/controller.js";
 import type { Action } from "../controllers/types.js";
 import type { Node, Pod } from "../lib/types.js";
 import { parsePrometheusText, sampleSum } from "../../test/unit/prometheus-text.js";
@@ -137,29 +136,19 @@ describe("controller metrics", () => {
     expect(scheduleAttempts(actions)).toEqual(["scheduled", "error", "error", "unschedulable"]);
   });
 
-  it("counts reconciles and actions by controller, keeping the controller's other members", () => {
+  it("counts reconciles, their actions and their durations by controller", () => {
     const metrics = new ControllerMetrics();
-    const base: Controller = {
-      name: "scheduler",
-      resources: ["pods"],
-      keysFor: () => ["queue"],
-      allKeys: () => ["queue"],
-      reconcile: () => ({ actions: [event(pod("a"), "Scheduled"), event(pod("b"), "FailedScheduling")] }),
-    };
-    const wrapped = metrics.instrument(base);
-    expect(wrapped.name).toBe("scheduler");
-    expect(wrapped.allKeys({} as never)).toEqual(["queue"]);
-    wrapped.reconcile("queue", {} as never);
-    wrapped.reconcile("queue", {} as never);
+    const actions = [event(pod("a"), "Scheduled"), event(pod("b"), "FailedScheduling")];
+    metrics.reconciled("scheduler", actions, 0.004);
+    metrics.reconciled("scheduler", actions, 0.002);
     metrics.observeRun(0.02);
-    metrics.observeReconcile("scheduler", 0.004);
     const parsed = parsePrometheusText(renderExposition(metrics.families()));
     expect(sampleSum(parsed, "skiff_controller_reconciles_total", { controller: "scheduler" })).toBe(2);
     expect(sampleSum(parsed, "skiff_controller_actions_total", { controller: "scheduler", action: "event" })).toBe(4);
     expect(sampleSum(parsed, "skiff_scheduler_schedule_attempts_total", { result: "scheduled" })).toBe(2);
     expect(sampleSum(parsed, "skiff_scheduler_schedule_attempts_total", { result: "unschedulable" })).toBe(2);
     expect(sampleSum(parsed, "skiff_controller_run_duration_seconds_count")).toBe(1);
-    expect(sampleSum(parsed, "skiff_controller_reconcile_duration_seconds_count", { controller: "scheduler" })).toBe(1);
+    expect(sampleSum(parsed, "skiff_controller_reconcile_duration_seconds_count", { controller: "scheduler" })).toBe(2);
   });
 });
 

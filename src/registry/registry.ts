@@ -49,8 +49,8 @@ export interface RegistryOptions {
 
 /** How long an active namespace is trusted without reading it again. */
 const NAMESPACE_CACHE_MS = 2000;
-/** Pods bound per store transaction: one update per pod keeps each statement small. */
-const BIND_BATCH = 50;
+/** Objects written per store transaction (binds, Events): one op per object keeps each statement small. */
+const WRITE_BATCH = 50;
 /** How often a write that lost a compare-and-swap race to a concurrent writer is retried. */
 const MAX_CONFLICT_RETRIES = 20;
 /** Allocation retries when a concurrent create took the value we picked. */
@@ -112,8 +112,8 @@ class StoreRegistry implements Registry {
         fail(index, e);
       }
     }
-    for (let i = 0; i < prepared.length; i += BIND_BATCH) {
-      const batch = prepared.slice(i, i + BIND_BATCH);
+    for (let i = 0; i < prepared.length; i += WRITE_BATCH) {
+      const batch = prepared.slice(i, i + WRITE_BATCH);
       if ((await this.store.transaction(batch.map(({ object }) => ({ op: "create", resource: resourceKey(def), object })))).ok) continue;
       // One of them cannot be written (a name taken meanwhile): each on its own, so the others land.
       for (const { index, object } of batch) {
@@ -269,7 +269,7 @@ class StoreRegistry implements Registry {
       def.defaults(next, ctx);
       def.prepareForUpdate?.(next, old, ctx);
       errs = [...validateObjectMeta(def, next), ...(def.validateUpdate ?? ((n: KubeObject) => def.validate(n)))(next, old)];
-      if (def.kind === "Service" && !errs.length) errs = await this.allocateOnUpdate(next as Service, old as Service);
+      if (def.kind === "Service" && !errs.length) errs = await this.allocateService(next as Service, serviceClaims(old as Service));
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     // Status writes never move generation, not even the Deployment's annotation-carrying ones.
@@ -414,8 +414,8 @@ class StoreRegistry implements Registry {
   async bindMany(bindings: PodBindingRequest[]): Promise<{ binding: PodBindingRequest; error?: string }[]> {
     const results: { binding: PodBindingRequest; error?: string }[] = bindings.map((binding) => ({ binding }));
     const fail = (index: number, e: unknown) => (results[index]!.error = e instanceof Error ? e.message : String(e));
-    for (let i = 0; i < bindings.length; i += BIND_BATCH) {
-      const batch = bindings.slice(i, i + BIND_BATCH);
+    for (let i = 0; i < bindings.length; i += WRITE_BATCH) {
+      const batch = bindings.slice(i, i + WRITE_BATCH);
       const now = this.now();
       const pods = await this.store.getMany(resourceKey(podDef), batch);
       const ops: WriteOp[] = [];
@@ -485,22 +485,23 @@ class StoreRegistry implements Registry {
   private async allocateFor(def: ResourceDef, obj: KubeObject): Promise<Claim[]> {
     if (def.kind !== "Service") return [];
     const svc = obj as Service;
-    const [ips, ports] = await Promise.all([this.store.claimed(CLUSTER_IP_POOL), this.store.claimed(NODE_PORT_POOL)]);
-    const errs = allocate(svc, this.allocation, { clusterIPs: new Set(ips), nodePorts: new Set(ports.map(Number)) });
+    const errs = await this.allocateService(svc);
     if (errs.length) throw errors.invalid(def.kind, obj.metadata.name ?? "", errs);
     return serviceClaims(svc);
   }
 
   /**
-   * What an update newly needs (a type changed to NodePort/LoadBalancer, a port added), allocated
-   * as on create; the Service's own values are not counted as taken.
+   * Gives `svc` what it lacks (a clusterIP, nodePorts) from the values no other Service holds:
+   * on create, and on an update that newly needs some (a type changed to NodePort/LoadBalancer, a
+   * port added), where the Service's own values before it (`own`) are not counted as taken.
    */
-  private async allocateOnUpdate(next: Service, old: Service): Promise<FieldError[]> {
-    const own = new Set(serviceClaims(old).map((c) => `${c.pool}/${c.value}`));
+  private async allocateService(svc: Service, own: Claim[] = []): Promise<FieldError[]> {
+    const mine = new Set(own.map((c) => `${c.pool}/${c.value}`));
+    const taken = (pool: string, values: string[]) => values.filter((v) => !mine.has(`${pool}/${v}`));
     const [ips, ports] = await Promise.all([this.store.claimed(CLUSTER_IP_POOL), this.store.claimed(NODE_PORT_POOL)]);
-    return allocate(next, this.allocation, {
-      clusterIPs: new Set(ips.filter((ip) => !own.has(`${CLUSTER_IP_POOL}/${ip}`))),
-      nodePorts: new Set(ports.filter((p) => !own.has(`${NODE_PORT_POOL}/${p}`)).map(Number)),
+    return allocate(svc, this.allocation, {
+      clusterIPs: new Set(taken(CLUSTER_IP_POOL, ips)),
+      nodePorts: new Set(taken(NODE_PORT_POOL, ports).map(Number)),
     });
   }
 

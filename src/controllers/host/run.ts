@@ -11,6 +11,7 @@ import type { Store } from "../../store/types.js";
 import { applyActions } from "./apply.js";
 import { ObjectCache } from "./cache.js";
 import type { Controller } from "./controller.js";
+import type { Action } from "../types.js";
 import type { DueTable } from "./due-table.js";
 
 /** Reconcile everything this often even without changes, as informers' resync does. */
@@ -43,8 +44,8 @@ export interface HostDeps {
   controllers: Controller[];
   defFor(resource: string): ResourceDef;
   randomSuffix(): string;
-  /** Told after each key's reconcile and writes, with their wall time (metrics). */
-  onReconciled?(controller: string, seconds: number): void;
+  /** Told after each key's reconcile and writes: the actions asked for and their wall time (metrics). */
+  onReconciled?(controller: string, actions: readonly Action[], seconds: number): void;
 }
 
 export interface RunStats {
@@ -143,14 +144,12 @@ export class ControllerHost {
   private async reconcileKey(c: Controller, key: string, stats: RunStats): Promise<void> {
     // Wall time: workerd's clock moves only across I/O, so this is mostly the writes' round trips.
     const started = Date.now();
-    try {
-      await this.reconcileAndApply(c, key, stats);
-    } finally {
-      this.deps.onReconciled?.(c.name, (Date.now() - started) / 1000);
-    }
+    const actions = await this.reconcileAndApply(c, key, stats);
+    this.deps.onReconciled?.(c.name, actions, (Date.now() - started) / 1000);
   }
 
-  private async reconcileAndApply(c: Controller, key: string, stats: RunStats): Promise<void> {
+  /** Returns the actions the reconcile asked for. */
+  private async reconcileAndApply(c: Controller, key: string, stats: RunStats): Promise<readonly Action[]> {
     const { table, clock, registry, defFor } = this.deps;
     const now = new Date(clock.now());
     const result = c.reconcile(key, { cache: this.cache, now, state: this.stateOf(c), randomSuffix: this.deps.randomSuffix });
@@ -159,7 +158,7 @@ export class ControllerHost {
     // Expectations are durable before the writes they anticipate.
     this.flushStates();
     for (const r of result.requeue ?? []) table.schedule(dueKeyOf(c, r.key), r.at);
-    if (!result.actions.length) return;
+    if (!result.actions.length) return result.actions;
     stats.actions += result.actions.length;
     const outcome = await applyActions(result.actions, result.createBatches, {
       registry,
@@ -189,6 +188,7 @@ export class ControllerHost {
       table.set(failureKey, 0);
     }
     if (outcome.conflicts.length) table.schedule(dueKeyOf(c, key), clock.now() + CONFLICT_RETRY_MS);
+    return result.actions;
   }
 
   private async relist(add: (c: Controller, key: string) => void): Promise<void> {
