@@ -10,8 +10,6 @@ import type { ExecRequest, LogRequest, StreamRequest } from "./protocol.js";
 
 type ContainerStatus = NonNullable<NonNullable<Pod["status"]>["containerStatuses"]>[number];
 
-export type StreamKind = StreamRequest["kind"];
-
 const bool = (q: URLSearchParams, key: string) => q.get(key) === "true" || q.get(key) === "1";
 
 function intParam(q: URLSearchParams, key: string, min: number): number | undefined {

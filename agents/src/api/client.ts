@@ -68,12 +68,6 @@ export class ApiClient {
     this.agent = this.base.protocol === "https:" ? new HttpsAgent({ keepAlive: true, ca: tls.ca, maxSockets: 32 }) : new HttpAgent({ keepAlive: true, maxSockets: 32 });
   }
 
-  get requestCount(): number {
-    let n = 0;
-    for (const v of this.requests.values()) n += v;
-    return n;
-  }
-
   /**
    * One request; resolves with the response once its headers are in. A kept-alive socket the
    * server closed meanwhile fails at once ("socket hang up"); that request is sent again, once.

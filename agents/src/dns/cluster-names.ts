@@ -17,7 +17,6 @@ import { isIP } from "node:net";
 import type { Endpoints, Service } from "../../../src/lib/types.js";
 import { CLASS_IN, RCODE, TYPE, type Question, type ResourceRecord } from "./wire.js";
 
-export const DEFAULT_CLUSTER_DOMAIN = "cluster.local";
 /** CoreDNS's default TTL for the cluster's records. */
 export const TTL = 5;
 /** How many in-zone CNAMEs are followed before giving up. */

@@ -86,9 +86,3 @@ export function nodeStatus(f: NodeFacts, previous: NodeStatus | undefined, now: 
     images,
   };
 }
-
-/** Whether two statuses differ in more than heartbeat times (what makes a write worth it). */
-export function nodeStatusChanged(a: NodeStatus | undefined, b: NodeStatus): boolean {
-  const strip = (s: NodeStatus | undefined) => JSON.stringify({ ...s, conditions: s?.conditions?.map((c) => ({ ...c, lastHeartbeatTime: undefined })) });
-  return strip(a) !== strip(b);
-}

@@ -110,13 +110,12 @@ export function planPod(input: PlanInput): PodPlan {
     if (!rec || rec.state === "running") return true;
     const key = backoffKey(pod, name);
     const finishedAt = rec.finishedAt ?? rec.createdAt;
-    if (!input.backoff.isInBackOffSince(key, finishedAt)) return true;
-    const waitMs = input.backoff.get(key);
+    const at = input.backoff.releaseAt(key, finishedAt);
+    if (at === undefined) return true;
     plan.waiting.set(name, {
       reason: "CrashLoopBackOff",
-      message: `back-off ${goDuration(waitMs)} restarting failed container=${name} pod=${podName(pod)}`,
+      message: `back-off ${goDuration(at - finishedAt)} restarting failed container=${name} pod=${podName(pod)}`,
     });
-    const at = finishedAt + waitMs;
     plan.wakeAt = plan.wakeAt === undefined ? at : Math.min(plan.wakeAt, at);
     return false;
   };

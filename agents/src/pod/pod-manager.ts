@@ -49,10 +49,6 @@ export class PodManager {
     return out;
   }
 
-  get size(): number {
-    return this.workers.size;
-  }
-
   /** Starts the pods kept on disk, before the control plane has answered. */
   async loadAssignments(): Promise<void> {
     const pods = await this.deps.state.loadAssignments();

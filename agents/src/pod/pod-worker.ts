@@ -86,10 +86,6 @@ export class PodWorker {
     return this.pod;
   }
 
-  get phase(): string {
-    return this.pod.status?.phase ?? "Pending";
-  }
-
   /** A newer version of the pod from the API. */
   update(pod: Pod): void {
     this.pod = pod;

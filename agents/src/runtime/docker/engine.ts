@@ -160,10 +160,6 @@ export class DockerEngine {
     });
   }
 
-  version(): Promise<{ Version: string; ApiVersion: string; Os: string; Arch: string; KernelVersion: string }> {
-    return this.call<{ Version: string; ApiVersion: string; Os: string; Arch: string; KernelVersion: string }>({ method: "GET", path: "/version" }).then((r) => r.body);
-  }
-
   info(): Promise<EngineInfo> {
     return this.call<EngineInfo>({ method: "GET", path: "/info" }).then((r) => r.body);
   }
@@ -195,10 +191,6 @@ export class DockerEngine {
       ok: [304, 404],
       timeoutMs: (graceSeconds + 30) * 1000,
     });
-  }
-
-  async killContainer(id: string, signal = "SIGKILL"): Promise<void> {
-    await this.call({ method: "POST", path: `/containers/${id}/kill`, query: { signal }, ok: [404, 409] });
   }
 
   async removeContainer(id: string): Promise<void> {

@@ -6,7 +6,8 @@ import { createLogger } from "../../log.js";
 import { runtimeContract } from "../runtime-contract.js";
 import { ProcessRuntime } from "./process-runtime.js";
 
-describe("ProcessRuntime", () => {
+// The contract polls up to 10 s for a container to end; the test must outlive its own polls.
+describe("ProcessRuntime", { timeout: 30_000 }, () => {
   const stateDir = mkdtempSync(join(tmpdir(), "skiff-process-runtime-"));
   // Registered first, so it runs after the contract's own clean-up.
   afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
