@@ -10,7 +10,8 @@ import { nodeDef } from "../resources/node.js";
 import { podDef } from "../resources/pod.js";
 import { CHANNEL_PROTOCOLS, type StreamRequest } from "../streams/protocol.js";
 import { chooseContainer, execContainerId, execOptions, logContainerId, logOptions } from "../streams/pod-stream-request.js";
-import { openStream } from "../streams/relay-client.js";
+import { dialingBackendError, openStream } from "../streams/relay-client.js";
+import { getOptional } from "../auth/lookup.js";
 import type { ApiContext } from "./context.js";
 import type { ResourceRequestInfo } from "./request-info.js";
 import type { Registry } from "../registry/types.js";
@@ -37,11 +38,10 @@ function negotiateProtocol(request: Request): string {
 async function readyNode(registry: Registry, pod: Pod): Promise<string> {
   const nodeName = pod.spec?.nodeName;
   if (!nodeName) throw errors.badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
-  const node = (await registry.get(nodeDef, "", nodeName).catch(() => undefined)) as Node | undefined;
+  const node = await getOptional<Node>(registry, nodeDef, "", nodeName);
   const ready = node?.status?.conditions?.find((c) => c.type === "Ready");
   if (ready?.status !== "True") {
-    const why = node ? `is not ready (Ready=${ready?.status ?? "Unknown"}${ready?.reason ? `, ${ready.reason}` : ""})` : "does not exist";
-    throw errors.serviceUnavailable(`error dialing backend: node "${nodeName}" ${why}`);
+    throw dialingBackendError(nodeName, node ? `is not ready (Ready=${ready?.status ?? "Unknown"}${ready?.reason ? `, ${ready.reason}` : ""})` : "does not exist");
   }
   return nodeName;
 }

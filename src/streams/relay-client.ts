@@ -13,6 +13,11 @@ import { STREAM_HEADER, type StreamRequest } from "./protocol.js";
 export const NODE_STREAMS_ROUTE = "/apis/skiff.io/v1/nodes/:node/streams";
 export const NODE_STREAM_ROUTE = `${NODE_STREAMS_ROUTE}/:id`;
 
+/** kube-apiserver says `error dialing backend: ...` when it cannot reach a kubelet; so do we. */
+export function dialingBackendError(node: string, why: string) {
+  return errors.serviceUnavailable(`error dialing backend: node "${node}" ${why}`);
+}
+
 const relay = (env: Env, node: string) => env.STREAMS.get(env.STREAMS.idFromName(node));
 
 /** Only the node itself (or an administrator) may take its stream requests. */

@@ -16,6 +16,7 @@ import { ApiError, errors } from "../lib/errors.js";
 import { logResponse } from "./log-response.js";
 import { STREAM_HEADER, STREAM_POLL_SECONDS, UPGRADE_REQUIRED, type StreamRequest } from "./protocol.js";
 import { acceptBinary, pipeSockets } from "./pipe.js";
+import { dialingBackendError } from "./relay-client.js";
 
 /** How long a client waits for the agent to dial back before the stream fails. */
 export const DIAL_TIMEOUT_MS = 10_000;
@@ -121,9 +122,8 @@ export class StreamRelay extends DurableObject<Env> {
   }
 }
 
-/** kube-apiserver says `error dialing backend: ...` when it cannot reach a kubelet; so do we. */
 function notConnected(node: string, why = "is not connected to the control plane"): ApiError {
-  return errors.serviceUnavailable(`error dialing backend: node "${node}" ${why}`);
+  return dialingBackendError(node, why);
 }
 
 /** exec/attach: accept the client's WebSocket with the agreed subprotocol and pipe it to the agent's. */
