@@ -77,8 +77,9 @@ export function parseCronSchedule(schedule: string, timeZone = "UTC"): CronSched
     timeZone = tz[1]!;
     if (!isValidTimeZone(timeZone)) throw new Error(`provided bad location ${timeZone}: unknown time zone ${timeZone}`);
     spec = spec.slice(tz[0].length);
+  } else if (!isValidTimeZone(timeZone)) {
+    throw new Error(`unknown time zone ${timeZone}`);
   }
-  if (!isValidTimeZone(timeZone)) throw new Error(`unknown time zone ${timeZone}`);
   if (spec.startsWith("@every ")) return everySchedule(spec, spec.slice("@every ".length).trim());
   if (spec.startsWith("@")) {
     const expression = DESCRIPTORS[spec];

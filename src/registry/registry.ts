@@ -98,14 +98,14 @@ class StoreRegistry implements Registry {
     return this.createObject(def, namespace, body, options, false);
   }
 
-  async createMany(def: ResourceDef, namespace: string, bodies: KubeObject[], options: WriteOptions = {}): Promise<{ error?: string }[]> {
-    if (def.kind === "Service" || def.kind === "Secret") throw new Error(`createMany does not serve ${def.kind}: it has claims or a sealed form`);
+  async createMany(def: ResourceDef, namespace: string, bodies: KubeObject[]): Promise<{ error?: string }[]> {
+    if (def.kind === "Service") throw new Error("createMany does not serve Services: they allocate cluster IPs and node ports");
     const results: { error?: string }[] = bodies.map(() => ({}));
     const fail = (index: number, e: unknown) => (results[index]!.error = e instanceof Error ? e.message : String(e));
     const prepared: { index: number; object: KubeObject }[] = [];
     for (const [index, body] of bodies.entries()) {
       try {
-        const obj = this.prepareCreate(def, namespace, body, options, false);
+        const obj = this.prepareCreate(def, namespace, body, {}, false);
         if (def.namespaced) await this.requireActiveNamespace(def, obj);
         prepared.push({ index, object: obj });
       } catch (e) {

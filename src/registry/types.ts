@@ -88,7 +88,7 @@ export interface Registry {
    * Many new objects of a kind that allocates nothing (the controllers' Events), written in store
    * transactions; each result, in the order of `bodies`, says whether that one failed and why.
    */
-  createMany(def: ResourceDef, namespace: string, bodies: KubeObject[], options?: WriteOptions): Promise<{ error?: string }[]>;
+  createMany(def: ResourceDef, namespace: string, bodies: KubeObject[]): Promise<{ error?: string }[]>;
 
   /** `pods/binding`: set `spec.nodeName` of an unbound pod (409 if already bound). */
   bind(namespace: string, podName: string, binding: KubeObject): Promise<void>;
