@@ -25,5 +25,21 @@ export abstract class BackgroundLoop {
     await this.loop;
   }
 
+  /** Waits `ms`, or less when the loop is stopped meanwhile (so `stop()` never waits out a back-off). */
+  protected pause(ms: number): Promise<void> {
+    const signal = this.signal;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+
   protected abstract run(): Promise<void>;
 }

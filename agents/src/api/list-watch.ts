@@ -89,21 +89,11 @@ export class ListWatch<T extends KubeObject> extends BackgroundLoop {
         const wasUp = this.connected !== false;
         if (!(err instanceof ApiError)) this.setConnected(false);
         (wasUp ? log.warn : log.debug)("watch failed; retrying", { path, error: String(err), retryMs: retry });
-        await sleep(retry, this.signal);
+        await this.pause(retry);
         retry = Math.min(retry * 2, this.o.retryMaxMs ?? 15_000);
       }
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }
 
 /** The current objects of a ListWatch, by `namespace/name`, with a callback on every change. */

@@ -60,7 +60,7 @@ export class StreamChannel extends BackgroundLoop {
       } catch (err) {
         if (!this.running) return;
         this.o.log.debug("stream channel failed; retrying", { error: String(err), retryMs: retry });
-        await new Promise((r) => setTimeout(r, retry));
+        await this.pause(retry);
         retry = Math.min(retry * 2, 15_000);
       }
     }
