@@ -212,7 +212,7 @@ export class Agent {
     if (this.stopping) return;
     this.channel.start();
     await this.podNetwork?.start().catch((err: unknown) => this.log.error("cannot start the pod network and service proxy", { error: String(err) }));
-    this.streams = new StreamChannel({ api: this.api, credentials: this.credentials, nodeName: this.config.name, runtime: this.runtime, log: this.log.with({ component: "streams" }), ca: this.config.certificateAuthority ? readFileSync(this.config.certificateAuthority, "utf8") : undefined, serverName: this.config.tlsServerName, pollSeconds: Math.round(STREAM_POLL_SECONDS / this.config.timeScale) });
+    this.streams = new StreamChannel({ api: this.api, nodeName: this.config.name, runtime: this.runtime, log: this.log.with({ component: "streams" }), pollSeconds: Math.round(STREAM_POLL_SECONDS / this.config.timeScale) });
     this.streams.start();
     this.heartbeat.start();
   }

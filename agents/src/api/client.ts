@@ -52,6 +52,16 @@ export interface TlsOptions {
   serverName?: string;
 }
 
+/**
+ * How to trust the control plane: its CA, and the name its certificate is checked against — for
+ * every HTTPS connection the agent opens to it (API requests and stream sockets).
+ */
+export function tlsConnectOptions(tls: TlsOptions): { ca?: string; servername?: string; checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined } {
+  const name = tls.serverName;
+  if (!name) return { ca: tls.ca };
+  return { ca: tls.ca, servername: isIP(name) ? undefined : name, checkServerIdentity: (_host, cert) => checkServerIdentity(name, cert) };
+}
+
 export class ApiClient {
   /** Requests made, by HTTP method. */
   readonly requests = new Map<string, number>();
@@ -61,11 +71,11 @@ export class ApiClient {
   constructor(
     readonly server: string,
     private readonly credentials: Credentials,
-    private readonly tls: TlsOptions = {},
+    readonly tls: TlsOptions = {},
     private readonly userAgent = "skiff-agent/v1.32.0-skiff",
   ) {
     this.base = new URL(server);
-    this.agent = this.base.protocol === "https:" ? new HttpsAgent({ keepAlive: true, ca: tls.ca, maxSockets: 32 }) : new HttpAgent({ keepAlive: true, maxSockets: 32 });
+    this.agent = this.base.protocol === "https:" ? new HttpsAgent({ keepAlive: true, maxSockets: 32, ...tlsConnectOptions(tls) }) : new HttpAgent({ keepAlive: true, maxSockets: 32 });
   }
 
   /**
@@ -86,7 +96,7 @@ export class ApiClient {
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = {
       accept: "application/json",
-      authorization: this.credentials.authorization(),
+      authorization: this.authorization(),
       "user-agent": this.userAgent,
     };
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
@@ -104,7 +114,6 @@ export class ApiClient {
           headers,
           agent: this.agent,
           signal: options.signal,
-          ...(https && this.tls.serverName ? { servername: isIP(this.tls.serverName) ? undefined : this.tls.serverName, checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(this.tls.serverName!, cert) } : {}),
         },
         resolve,
       );
@@ -118,6 +127,11 @@ export class ApiClient {
       });
       req.end(payload);
     });
+  }
+
+  /** The `authorization` header value for this node's credential. */
+  authorization(): string {
+    return this.credentials.authorization();
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

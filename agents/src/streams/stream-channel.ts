@@ -5,12 +5,9 @@
  * and serves the stream on it. Several streams run at once.
  */
 import { Agent as HttpsAgent } from "node:https";
-import { isIP } from "node:net";
-import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import WebSocket from "ws";
 import { nodeStreamPath, nodeStreamsPath, STREAM_POLL_SECONDS, type StreamPoll, type StreamRequest } from "../../../src/streams/protocol.js";
-import type { ApiClient } from "../api/client.js";
-import type { Credentials } from "../api/credentials.js";
+import { tlsConnectOptions, type ApiClient } from "../api/client.js";
 import type { Logger } from "../log.js";
 import type { Runtime } from "../runtime/types.js";
 import { streamExec } from "./exec-stream.js";
@@ -19,31 +16,20 @@ import { BackgroundLoop } from "../background-loop.js";
 
 export interface StreamChannelOptions {
   api: ApiClient;
-  credentials: Credentials;
   nodeName: string;
   runtime: Runtime;
   log: Logger;
-  /** PEM of the control plane's CA, as the API client trusts it. */
-  ca?: string;
-  /** The name to check the server's certificate against (`--tls-server-name`), as the API client does. */
-  serverName?: string;
   /** How long one poll is held (benchmarks shorten it with `--time-scale`). */
   pollSeconds?: number;
 }
 
 export class StreamChannel extends BackgroundLoop {
-  /** TLS for the stream sockets, as the API client's (ws takes the Agent's options). */
+  /** The stream sockets trust the server as the API client does (ws takes an Agent's options); not its pool. */
   private readonly tls: HttpsAgent | undefined;
 
   constructor(private readonly o: StreamChannelOptions) {
     super();
-    const name = o.serverName;
-    this.tls = o.api.server.startsWith("https:")
-      ? new HttpsAgent({
-          ca: o.ca,
-          ...(name ? { servername: isIP(name) ? undefined : name, checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(name, cert) } : {}),
-        })
-      : undefined;
+    this.tls = o.api.server.startsWith("https:") ? new HttpsAgent(tlsConnectOptions(o.api.tls)) : undefined;
   }
 
   protected async run(): Promise<void> {
@@ -70,7 +56,7 @@ export class StreamChannel extends BackgroundLoop {
     const url = new URL(nodeStreamPath(this.o.nodeName, id), this.o.api.server.replace(/^http/, "ws"));
     // No permessage-deflate: the relay passes frames through as they are, and compressing a
     // `cat` of binary data costs the agent more CPU than it saves.
-    const ws = new WebSocket(url.toString(), { headers: { authorization: this.o.credentials.authorization() }, agent: this.tls, perMessageDeflate: false });
+    const ws = new WebSocket(url.toString(), { headers: { authorization: this.o.api.authorization() }, agent: this.tls, perMessageDeflate: false });
     return new Promise((resolve, reject) => {
       ws.once("open", () => resolve(ws));
       ws.once("error", reject);
