@@ -9,8 +9,9 @@
  *   POST /apis/skiff.io/v1/nodecredentials  {"kind":"NodeCredential","metadata":{"name":<node>}}
  *   → 201 {"status":{"token":"skiff-node.<node>.<secret>"}}
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import { writeFileAtomic, readJsonFile } from "../state/atomic-file.js";
 
 export interface Credentials {
   /** The value of the `Authorization` header. */
@@ -56,18 +57,11 @@ export class NodeCredentials implements Credentials {
     const token = answer.status?.token;
     if (!token) throw new Error("the control plane answered the join without a node credential");
     await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify({ token }), { mode: 0o600 });
-    await rename(tmp, this.file);
+    await writeFileAtomic(this.file, JSON.stringify({ token }), 0o600);
     this.token = token;
   }
 }
 
 async function readStored(file: string): Promise<string | undefined> {
-  try {
-    return (JSON.parse(await readFile(file, "utf8")) as { token?: string }).token;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
+  return (await readJsonFile<{ token?: string }>(file))?.token;
 }

@@ -7,13 +7,14 @@
  * plane (after a reboot) restarts the pods it kept on disk with the variables they had, where
  * kubelet would refuse until it has listed the Services.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Pod, Service } from "../../../src/lib/types.js";
 import { ConfigError } from "../pod/references.js";
 import { serviceEnv } from "../pod/service-env.js";
 import { podDir } from "../pod/volumes.js";
 import { formatResolvConf, podResolvConf, type NodeDNS } from "./resolv-conf.js";
+import { writeFileAtomic } from "../state/atomic-file.js";
 
 export interface PodNaming {
   /**
@@ -65,7 +66,5 @@ const KEPT_ENV = "service-env.json";
 /** A new file renamed into place: running containers keep the resolv.conf they were started with. */
 async function replaceFile(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, text, { mode: 0o644 });
-  await rename(tmp, path);
+  await writeFileAtomic(path, text, 0o644);
 }

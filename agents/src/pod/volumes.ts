@@ -5,10 +5,11 @@
  * follow the object; `hostPath` is the host's path. Other volume types are refused with a
  * message, as a failed mount.
  */
-import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join, normalize } from "node:path";
+import { chmod, mkdir, readdir, rm } from "node:fs/promises";
+import { dirname, join, normalize } from "node:path";
 import type { Pod } from "../../../src/lib/types.js";
 import { decodeSecretValue, type ReferenceSource } from "./references.js";
+import { writeFileAtomic } from "../state/atomic-file.js";
 
 /** A volume that cannot be set up: kubelet's `FailedMount`; the container waits in ContainerCreating. */
 export class MountError extends Error {
@@ -46,10 +47,7 @@ async function writeFiles(dir: string, files: Map<string, { content: Buffer; mod
     const target = normalize(join(dir, path));
     if (!target.startsWith(dir + "/")) throw new MountError(`invalid path ${path}`);
     await mkdir(dirname(target), { recursive: true });
-    const tmp = join(dirname(target), `..${basename(target)}.tmp`);
-    await writeFile(tmp, f.content);
-    await chmod(tmp, f.mode);
-    await rename(tmp, target);
+    await writeFileAtomic(target, f.content, f.mode);
   }
   const wanted = new Set([...files.keys()].map((p) => normalize(p)));
   for (const existing of await listFiles(dir)) if (!wanted.has(existing)) await rm(join(dir, existing), { force: true });

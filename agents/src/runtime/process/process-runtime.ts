@@ -14,13 +14,14 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { openSync, closeSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { arch, cpus, release, totalmem, type } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type { Logger } from "../../log.js";
 import { readLogFile } from "./log-file.js";
 import type { ContainerConfig, ContainerRecord, ExecResult, ImageRecord, LogOptions, PodResources, Runtime, RuntimeInfo, SandboxConfig, SandboxRecord, StdioOptions, StdioSession } from "../types.js";
+import { writeFileAtomic } from "../../state/atomic-file.js";
 
 interface ProcessFile {
   kind: "sandbox" | "init" | "app";
@@ -62,8 +63,7 @@ export class ProcessRuntime implements Runtime {
   private async save(f: ProcessFile): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const p = this.path(f.record.id, "json");
-    await writeFile(`${p}.tmp`, JSON.stringify(f));
-    await rename(`${p}.tmp`, p);
+    await writeFileAtomic(p, JSON.stringify(f));
   }
 
   private async load(id: string): Promise<ProcessFile | undefined> {
