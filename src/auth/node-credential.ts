@@ -17,6 +17,7 @@ import type { Secret } from "../lib/types.js";
 import type { UserInfo } from "../registry/types.js";
 import { KUBE_SYSTEM } from "./bootstrap-token.js";
 import { decodeData, encodeData } from "./secret-data.js";
+import { bytesToBase64 } from "../lib/base64.js";
 
 export const NODE_CREDENTIAL_SECRET_TYPE = "skiff.io/node-credential";
 export const NODE_USER_PREFIX = "system:node:";
@@ -47,7 +48,7 @@ export function parseNodeToken(raw: string): NodeToken | undefined {
 /** A fresh token for `node`: shown once, to the node that asked. */
 export function newNodeToken(node: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const secret = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const secret = bytesToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   return `${TOKEN_PREFIX}${node}.${secret}`;
 }
 

@@ -1,8 +1,9 @@
 /** A Secret's `data` as text: values are base64 of UTF-8 on the wire and in the store. */
+import { base64ToUtf8, utf8ToBase64 } from "../lib/base64.js";
 
 export function encodeData(data: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(data).map(([k, v]) => [k, btoa(String.fromCharCode(...new TextEncoder().encode(v)))]),
+    Object.entries(data).map(([k, v]) => [k, utf8ToBase64(v)]),
   );
 }
 
@@ -11,7 +12,7 @@ export function decodeData(data: Record<string, string> | undefined): Record<str
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(data ?? {})) {
     try {
-      out[k] = new TextDecoder().decode(Uint8Array.from(atob(v), (c) => c.charCodeAt(0)));
+      out[k] = base64ToUtf8(v);
     } catch {
       // skipped: see above
     }

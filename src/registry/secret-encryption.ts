@@ -27,6 +27,7 @@
  * loudly on its first Secret, not leak it quietly. Secrets stored before encryption was set up
  * (no sealed field) are read as they are, as kube's `identity` fallback does.
  */
+import { base64ToBytes, bytesToBase64 } from "../lib/base64.js";
 import { ApiError, errors } from "../lib/errors.js";
 import type { KubeObject, Stored } from "../lib/types.js";
 import type {
@@ -65,18 +66,6 @@ interface SealedParts {
   managedFields?: KubeObject["metadata"]["managedFields"];
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 const keyringError = (message: string) => errors.internal(`ENCRYPTION_KEY: ${message}`);
 
@@ -86,7 +75,7 @@ export async function parseKeyring(config: string): Promise<Keyring> {
   for (const text of config.split(",").map((s) => s.trim()).filter(Boolean)) {
     let raw: Uint8Array;
     try {
-      raw = fromBase64(text);
+      raw = base64ToBytes(text);
     } catch {
       throw keyringError("a key is not valid base64");
     }
@@ -137,7 +126,7 @@ export async function sealSecret(secret: KubeObject, ring: Keyring): Promise<Kub
   const sealed = new Uint8Array(IV_BYTES + ciphertext.length);
   sealed.set(iv);
   sealed.set(ciphertext, IV_BYTES);
-  return { ...rest, metadata, [SEALED_FIELD]: `${PREFIX}${ring.primary.id}:${toBase64(sealed)}` };
+  return { ...rest, metadata, [SEALED_FIELD]: `${PREFIX}${ring.primary.id}:${bytesToBase64(sealed)}` };
 }
 
 export function isSealed(obj: KubeObject): boolean {
@@ -153,7 +142,7 @@ export async function openSecret<T extends KubeObject>(obj: T, ring: Keyring | u
   if (!ring) throw missingKey();
   const key = ring.byId.get(id);
   if (!key) throw keyringError(`Secret ${obj.metadata.namespace}/${obj.metadata.name} is encrypted with key ${id}, which is not configured`);
-  const sealed = fromBase64(payload);
+  const sealed = base64ToBytes(payload);
   let parts: SealedParts;
   try {
     const plaintext = await crypto.subtle.decrypt(

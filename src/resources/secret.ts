@@ -9,6 +9,7 @@ import { MAX_DATA_SIZE, validateImmutableData } from "./configmap.js";
 import { nameIsDNSSubdomain, validateObjectMeta } from "./meta.js";
 import { age, ageColumn, column, nameColumn } from "./table.js";
 import type { ResourceDef } from "./types.js";
+import { utf8ToBase64 } from "../lib/base64.js";
 
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -19,12 +20,6 @@ const REQUIRED_KEYS: Record<string, string[]> = {
   "kubernetes.io/ssh-auth": ["ssh-privatekey"],
   "kubernetes.io/tls": ["tls.crt", "tls.key"],
 };
-
-function utf8ToBase64(s: string): string {
-  let binary = "";
-  for (const b of new TextEncoder().encode(s)) binary += String.fromCharCode(b);
-  return btoa(binary);
-}
 
 function decodedLength(b64: string): number {
   return Math.floor((b64.length * 3) / 4) - (b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0);

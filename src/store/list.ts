@@ -11,6 +11,7 @@ import { fail } from "./failure.js";
 import { decode, parseRevision } from "./objects.js";
 import { type Key, countNewestAfter, scanState } from "./state-scan.js";
 import type { ListOptions, ListResult } from "./types.js";
+import { base64ToUtf8, utf8ToBase64 } from "../lib/base64.js";
 
 /**
  * The most JSON a page may carry. An RPC result is limited to 32 MiB, so a list that would pass
@@ -35,13 +36,13 @@ interface ContinueToken {
 
 function encodeContinue(token: ContinueToken): string {
   const json = JSON.stringify({ v: "meta.k8s.io/v1", rv: token.rv, start: token.start });
-  return btoa(String.fromCharCode(...new TextEncoder().encode(json)));
+  return utf8ToBase64(json);
 }
 
 function decodeContinue(text: string): ContinueToken {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(text), (c) => c.charCodeAt(0))));
+    parsed = JSON.parse(base64ToUtf8(text));
   } catch {
     fail("BadRequest", "continue key is not valid: illegal base64 data or JSON");
   }

@@ -6,7 +6,8 @@
  */
 import { isScalar, type FieldDef, type ProtoSchema, type ScalarType } from "./schema.js";
 import { WELL_KNOWN } from "./well-known.js";
-import { LENGTH_DELIMITED, VARINT, WireError, base64Of, readFields, readPackedVarints, utf8Of, type WireField } from "./wire.js";
+import { bytesToBase64 } from "../../lib/base64.js";
+import { LENGTH_DELIMITED, VARINT, WireError, readFields, readPackedVarints, utf8Of, type WireField } from "./wire.js";
 
 type JsonObject = Record<string, unknown>;
 
@@ -74,7 +75,7 @@ function valueOf(schema: ProtoSchema, type: string, f: WireField): unknown {
 function scalarOf(type: ScalarType, f: WireField): string | number | boolean {
   if (type === "string" || type === "bytes") {
     if (f.wire !== LENGTH_DELIMITED) throw new WireError(`expected ${type}, got wire type ${f.wire}`);
-    return type === "string" ? utf8Of(f.value) : base64Of(f.value);
+    return type === "string" ? utf8Of(f.value) : bytesToBase64(f.value);
   }
   if (f.wire !== VARINT) throw new WireError(`expected a ${type} varint, got wire type ${f.wire}`);
   if (type === "bool") return f.value !== 0n;

@@ -85,10 +85,3 @@ const utf8 = new TextDecoder();
 export function utf8Of(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
-
-/** Base64, as Go's encoding/json writes a `[]byte`. */
-export function base64Of(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
