@@ -55,6 +55,11 @@ export function resourceLabels(info: RequestInfo): { group: string; resource: st
   return { group: info.group, resource: info.resource, subresource };
 }
 
+function requestInfoOf(method: string, href: string): RequestInfo {
+  const url = new URL(href);
+  return parseRequestInfo(method, url.pathname, url.searchParams);
+}
+
 export class ApiRequestMetrics {
   private readonly requests = new CounterVec<RequestLabel | "code" | "isolate">(
     "skiff_apiserver_request_total",
@@ -74,9 +79,9 @@ export class ApiRequestMetrics {
    */
   constructor(private isolate?: string) {}
 
-  record(request: { method: string; url: string; contentType?: string }, code: number, seconds: number): void {
-    const url = new URL(request.url);
-    const info = parseRequestInfo(request.method, url.pathname, url.searchParams);
+  /** `info`: the request as the authorizer parsed it; parsed here for requests stopped before it (401s). */
+  record(request: { method: string; url: string; contentType?: string; info?: RequestInfo }, code: number, seconds: number): void {
+    const info = request.info ?? requestInfoOf(request.method, request.url);
     const labels = {
       verb: reportedVerb(info, request.method, request.contentType),
       ...resourceLabels(info),
@@ -101,7 +106,7 @@ export function countRequests(metrics: ApiRequestMetrics = isolateRequestMetrics
     await next();
     const req = c.req.raw;
     metrics.record(
-      { method: req.method, url: req.url, contentType: req.headers.get("content-type") ?? undefined },
+      { method: req.method, url: req.url, contentType: req.headers.get("content-type") ?? undefined, info: c.get("requestInfo") },
       c.res.status,
       (Date.now() - started) / 1000,
     );
