@@ -34,6 +34,13 @@ describe("setUpVolumes", () => {
     expect((await stat(paths.get("scratch")!)).isDirectory()).toBe(true);
   });
 
+  it("writes a Secret's binary values byte for byte", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "skiff-vol-"));
+    const bytes = Buffer.from([0xff, 0x00, 0x80, 0xfe]);
+    const paths = await setUpVolumes(pod([{ name: "sec", secret: { secretName: "s" } }]), dir, refs({}, { s: { der: bytes.toString("base64") } }));
+    expect(await readFile(join(paths.get("sec")!, "der"))).toEqual(bytes);
+  });
+
   it("updates files in place, keeping the directory containers have mounted", async () => {
     const dir = await mkdtemp(join(tmpdir(), "skiff-vol-"));
     const first = await setUpVolumes(pod([{ name: "cfg", configMap: { name: "c" } }]), dir, refs({ c: { a: "1", b: "2" } }));

@@ -8,7 +8,7 @@
 import { chmod, mkdir, readdir, rm } from "node:fs/promises";
 import { dirname, join, normalize } from "node:path";
 import type { Pod } from "../../../src/lib/types.js";
-import { decodeSecretValue, type ReferenceSource } from "./references.js";
+import type { ReferenceSource } from "./references.js";
 import { writeFileAtomic } from "../state/atomic-file.js";
 
 /** A volume that cannot be set up: kubelet's `FailedMount`; the container waits in ContainerCreating. */
@@ -103,7 +103,8 @@ async function setUp(v: Volume, dir: string, pod: Pod, refs: ReferenceSource): P
     const s = await refs.secret(ns, src.secretName ?? "");
     if (!s && !src.optional) throw failed(`secret "${src.secretName}" not found`);
     const data: Record<string, Buffer> = {};
-    for (const [k, val] of Object.entries(s?.data ?? {})) data[k] = Buffer.from(decodeSecretValue(val));
+    // The bytes as they are: a Secret value need not be text (a keystore, a DER key).
+    for (const [k, val] of Object.entries(s?.data ?? {})) data[k] = Buffer.from(val, "base64");
     await writeFiles(dir, selectFiles(data, src.items, src.defaultMode ?? 0o644, `secret ${src.secretName}`, !!src.optional));
     return dir;
   }
