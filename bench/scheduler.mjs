@@ -14,9 +14,12 @@
 // pod is created already bound; throughput is pods bound / (gate created → last bind).
 // Target: ≥ 500 pods/s on 1 000 nodes (Kubernetes' scheduler_perf floor: 270 pods/s, 5 000 nodes).
 //
-//   npm run bench -- bench/scheduler.mjs [--scenarios 1000x10000,10x1000] [--concurrency 32] [--backlog]
+// `--profile PREFIX` writes a CPU profile of workerd per scenario and prints where its time went.
+//
+//   npm run bench -- bench/scheduler.mjs [--scenarios 1000x10000,10x1000] [--concurrency 32] [--backlog] [--profile /tmp/sched]
 import { parseArgs } from "node:util";
 import { startWithControllerRuns } from "./lib/controller-runs.mjs";
+import { startCpuProfile } from "./lib/cpu-profile.mjs";
 import { scheduleInProcess } from "./lib/scheduler-core.mjs";
 
 const { values: flags } = parseArgs({
@@ -25,6 +28,7 @@ const { values: flags } = parseArgs({
     concurrency: { type: "string", default: "32" },
     timeout: { type: "string", default: "600" },
     backlog: { type: "boolean", default: false },
+    profile: { type: "string" },
   },
 });
 const SCENARIOS = flags.scenarios.split(",").map((s) => {
@@ -166,6 +170,7 @@ async function scenario({ nodes, pods }) {
       }
     })();
 
+    const profiler = flags.profile ? await startCpuProfile(cp.inspectorPort()) : undefined;
     started = performance.now();
     let createdMs = 0;
     const creating = parallel(pods, CONCURRENCY, (i) => request("POST", `/api/v1/namespaces/${NAMESPACE}/pods`, pod(i))).then(() => {
@@ -190,6 +195,7 @@ async function scenario({ nodes, pods }) {
       await sleep(50);
     }
     await creating;
+    await profiler?.stop(`${flags.profile}-${nodes}x${pods}.cpuprofile`);
     watching = false;
     watch.destroy();
     await reading;

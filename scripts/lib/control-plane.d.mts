@@ -86,6 +86,8 @@ export interface ControlPlane extends KubectlTarget, HttpsTarget {
   logPath: string;
   /** The last lines wrangler printed, for failure messages. */
   logTail(): string;
+  /** The port of workerd's DevTools inspector (wrangler's `--inspector-port`), for CPU profiles. */
+  inspectorPort(): number;
   kubectl(args: string[], options?: KubectlOptions): Promise<KubectlResult>;
   /** An HTTPS request, read to the end (no token added: pass `authorization` yourself). */
   request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;

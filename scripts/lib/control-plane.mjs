@@ -272,9 +272,10 @@ export async function startControlPlane(options = {}) {
   let child;
   let logTail = [];
   let exited;
+  let inspectorPort;
 
   async function start() {
-    const inspectorPort = await freePort();
+    inspectorPort = await freePort();
     const args = [
       "dev",
       "--port", String(port),
@@ -384,6 +385,7 @@ export async function startControlPlane(options = {}) {
     runDir,
     logPath,
     logTail: () => logTail.join("\n"),
+    inspectorPort: () => inspectorPort,
     kubectl: (args, runOptions) => runKubectl(target, args, runOptions),
     request: (method, path, requestOptions) => request(target, method, path, requestOptions),
     openRequest: (method, path, requestOptions) => openRequest(target, method, path, requestOptions),

@@ -4,7 +4,8 @@
  * call run in one `transactionSync`, so they commit together or not at all; the object is the
  * single writer, so revisions are gap-free and changes can be broadcast right after commit.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql, type Placeholder } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { KubeObject, Stored } from "../lib/types.js";
 import { Change, type ChangeType } from "./change.js";
 import { releaseAllClaims, releaseClaims, takeClaims } from "./claims.js";
@@ -22,14 +23,39 @@ export interface WriteResult {
   changes: Change[];
 }
 
+/**
+ * The statements of every write, built and prepared once: building a drizzle query costs more
+ * CPU than SQLite takes to run it, and a write runs three or four of them.
+ */
+function prepareStatements(db: Db) {
+  const p = (name: string) => sql.placeholder(name);
+  const currentKey = and(
+    eq(schema.current.resource, p("resource")),
+    eq(schema.current.namespace, p("namespace")),
+    eq(schema.current.name, p("name")),
+  );
+  // One placeholder per column, named as the column's property: `run(row)` fills them.
+  const placeholders = <T extends SQLiteTable>(table: T) =>
+    Object.fromEntries(Object.keys(getTableColumns(table)).map((k) => [k, p(k)])) as Record<keyof T["$inferInsert"], Placeholder>;
+  return {
+    currentRow: db.select().from(schema.current).where(currentKey).prepare(),
+    insertCurrent: db.insert(schema.current).values(placeholders(schema.current)).prepare(),
+    updateCurrent: db.update(schema.current).set({ revision: sql`${p("revision")}`, value: sql`${p("value")}` }).where(currentKey).prepare(),
+    deleteCurrent: db.delete(schema.current).where(currentKey).prepare(),
+    appendLog: db.insert(schema.log).values(placeholders(schema.log)).prepare(),
+  };
+}
+
 export class RevisionLog {
   /** The newest committed revision. */
   revision: number;
+  private readonly statements: ReturnType<typeof prepareStatements>;
 
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly db: Db,
   ) {
+    this.statements = prepareStatements(db);
     // sqlite_sequence keeps the highest revision ever issued, even after compaction has removed
     // that row, so a revision is never handed out twice.
     const seq = db.all<{ seq: number }>(sql`SELECT seq FROM sqlite_sequence WHERE name = 'log'`)[0];
@@ -160,7 +186,7 @@ export class RevisionLog {
       value,
       createdAt: now,
     });
-    this.db.insert(schema.current).values({ resource, namespace, name, revision, value }).run();
+    this.statements.insertCurrent.run({ resource, namespace, name, revision, value });
     return { stored, change: new Change(revision, "ADDED", resource, namespace, name, value, null) };
   }
 
@@ -218,11 +244,7 @@ export class RevisionLog {
       value,
       createdAt: now,
     });
-    this.db
-      .update(schema.current)
-      .set({ revision, value })
-      .where(this.currentKey(resource, namespace, name))
-      .run();
+    this.statements.updateCurrent.run({ resource, namespace, name, revision, value });
     return { stored, change: new Change(revision, "MODIFIED", resource, namespace, name, value, row.value) };
   }
 
@@ -263,24 +285,16 @@ export class RevisionLog {
       value,
       createdAt: now,
     });
-    this.db.delete(schema.current).where(this.currentKey(resource, namespace, name)).run();
+    this.statements.deleteCurrent.run({ resource, namespace, name });
     return { stored, change: new Change(revision, "DELETED", resource, namespace, name, value, row.value) };
   }
 
-  private append(row: typeof schema.log.$inferInsert): void {
-    this.db.insert(schema.log).values(row).run();
-  }
-
-  private currentKey(resource: string, namespace: string, name: string) {
-    return and(
-      eq(schema.current.resource, resource),
-      eq(schema.current.namespace, namespace),
-      eq(schema.current.name, name),
-    );
+  private append(row: Required<typeof schema.log.$inferInsert>): void {
+    this.statements.appendLog.run(row);
   }
 
   private currentRow(resource: string, namespace: string, name: string) {
-    return this.db.select().from(schema.current).where(this.currentKey(resource, namespace, name)).get();
+    return this.statements.currentRow.get({ resource, namespace, name });
   }
 }
 

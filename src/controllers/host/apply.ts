@@ -174,7 +174,9 @@ async function recordAll(events: EventAction[], deps: ApplyDeps): Promise<number
   const byNamespace = new Map<string, EventAction[]>();
   for (const e of events) {
     const ns = e.involvedObject.metadata.namespace || "default";
-    byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), e]);
+    const group = byNamespace.get(ns);
+    if (group) group.push(e);
+    else byNamespace.set(ns, [e]);
   }
   let writes = 0;
   for (const [ns, group] of byNamespace) {
