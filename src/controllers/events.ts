@@ -116,8 +116,16 @@ function correlationKey(event: Event): string {
   return isAggregated(event) ? aggregateKey(event) : eventKey(event);
 }
 
+/** Parsed times by Event object: the TTL controller reads every Event on each of its runs. */
+const lastSeenOf = new WeakMap<Event, number>();
+
 function lastSeen(event: Event): number {
-  return Date.parse(event.lastTimestamp ?? event.firstTimestamp ?? event.metadata.creationTimestamp ?? "") || 0;
+  let at = lastSeenOf.get(event);
+  if (at === undefined) {
+    at = Date.parse(event.lastTimestamp ?? event.firstTimestamp ?? event.metadata.creationTimestamp ?? "") || 0;
+    lastSeenOf.set(event, at);
+  }
+  return at;
 }
 
 /**

@@ -1,29 +1,15 @@
 /**
- * Turns two successive views of the cluster into the events the queue cares about (node added,
- * deleted, or changed in labels, taints, allocatable or conditions; an assigned pod added, deleted
- * or relabelled). The host hands the scheduler whole lists, so this diff replaces informers; it
- * costs O(nodes + assigned pods) per run and looks inside an object only when its
- * resourceVersion moved.
+ * Which cluster events the queue cares about a change is (upstream's informer event handlers
+ * with their queueing hints): a node added, deleted, or changed in labels, taints, allocatable
+ * or conditions. Assigned pods' events (added, deleted, relabelled) the scheduler raises itself.
  */
-import type { Node, Pod } from "../lib/types.js";
+import type { Labels } from "./internal/label-selector.js";
+import type { Node } from "../lib/types.js";
 import type { ClusterEvent } from "./framework/interface.js";
 
-interface NodeSeen {
-  rv: string | undefined;
-  labels: string;
-  taints: string;
-  allocatable: string;
-  conditions: string;
-}
-
-interface PodSeen {
-  rv: string | undefined;
-  labels: string;
-}
-
-function nodeSeen(n: Node): NodeSeen {
+/** What a node change can mean to the scheduler, as comparable strings. */
+function nodeSeen(n: Node) {
   return {
-    rv: n.metadata.resourceVersion,
     labels: JSON.stringify(n.metadata.labels ?? {}),
     // Cordoning is a taint to the scheduler (node.kubernetes.io/unschedulable).
     taints: JSON.stringify([n.spec?.taints ?? [], Boolean(n.spec?.unschedulable)]),
@@ -33,60 +19,21 @@ function nodeSeen(n: Node): NodeSeen {
   };
 }
 
-export class ClusterObserver {
-  #nodes = new Map<string, NodeSeen>();
-  #pods = new Map<string, PodSeen>();
-  #primed = false;
+/** The events of a node going from `before` to `after` (either absent: added or deleted). */
+export function nodeEvents(before: Node | undefined, after: Node | undefined): ClusterEvent[] {
+  if (!before) return after ? ["NodeAdd"] : [];
+  if (!after) return ["NodeDelete"];
+  const was = nodeSeen(before);
+  const now = nodeSeen(after);
+  const events: ClusterEvent[] = [];
+  if (was.labels !== now.labels) events.push("NodeLabelUpdate");
+  if (was.taints !== now.taints) events.push("NodeTaintUpdate");
+  if (was.allocatable !== now.allocatable) events.push("NodeAllocatableUpdate");
+  if (was.conditions !== now.conditions) events.push("NodeConditionUpdate");
+  return events;
+}
 
-  /** A pod the scheduler just assumed: its AssignedPodAdd was raised in the batch, not again later. */
-  noteAssigned(uid: string, pod: Pod): void {
-    this.#pods.set(uid, { rv: undefined, labels: JSON.stringify(pod.metadata.labels ?? {}) });
-  }
-
-  /**
-   * Events between the last view and this one. The first view yields none: nothing was waiting
-   * on the cluster before the scheduler had seen it.
-   */
-  observe(nodes: readonly Node[], assignedPods: ReadonlyMap<string, Pod>): ClusterEvent[] {
-    const events = new Set<ClusterEvent>();
-    const nextNodes = new Map<string, NodeSeen>();
-    for (const n of nodes) {
-      const name = n.metadata.name ?? "";
-      const before = this.#nodes.get(name);
-      if (before && before.rv !== undefined && before.rv === n.metadata.resourceVersion) {
-        nextNodes.set(name, before);
-        continue;
-      }
-      const now = nodeSeen(n);
-      nextNodes.set(name, now);
-      if (!before) events.add("NodeAdd");
-      else {
-        if (before.labels !== now.labels) events.add("NodeLabelUpdate");
-        if (before.taints !== now.taints) events.add("NodeTaintUpdate");
-        if (before.allocatable !== now.allocatable) events.add("NodeAllocatableUpdate");
-        if (before.conditions !== now.conditions) events.add("NodeConditionUpdate");
-      }
-    }
-    for (const name of this.#nodes.keys()) if (!nextNodes.has(name)) events.add("NodeDelete");
-
-    const nextPods = new Map<string, PodSeen>();
-    for (const [uid, p] of assignedPods) {
-      const before = this.#pods.get(uid);
-      if (before && before.rv !== undefined && before.rv === p.metadata.resourceVersion) {
-        nextPods.set(uid, before);
-        continue;
-      }
-      const now = { rv: p.metadata.resourceVersion, labels: JSON.stringify(p.metadata.labels ?? {}) };
-      nextPods.set(uid, now);
-      if (!before) events.add("AssignedPodAdd");
-      else if (before.labels !== now.labels) events.add("AssignedPodLabelUpdate");
-    }
-    for (const uid of this.#pods.keys()) if (!nextPods.has(uid)) events.add("AssignedPodDelete");
-
-    this.#nodes = nextNodes;
-    this.#pods = nextPods;
-    const first = !this.#primed;
-    this.#primed = true;
-    return first ? [] : [...events];
-  }
+export function sameLabels(a: Labels, b: Labels): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
 }

@@ -181,3 +181,78 @@ describe("Scheduler: assumptions and the host", () => {
     expect(new Set(run.bindings.map((b) => b.uid)).size).toBe(1000);
   }, 60_000);
 });
+
+describe("Scheduler: change by change, as the host feeds it", () => {
+  it("frees a node's capacity when a bound pod is deleted or finishes, and wakes the pod waiting for it", () => {
+    const scheduler = new Scheduler({ rng: seededRandom(1) });
+    const small = makeNode("n", { cpu: "1" });
+    const holder = makePod("holder", { nodeName: "n", cpu: "800m" });
+    const waiting = makePod("waiting", { cpu: "800m" });
+    scheduler.setNode(small);
+    scheduler.setPod(holder);
+    scheduler.setPod(waiting);
+    expect(scheduler.schedule(0).events.map((e) => e.message)).toEqual(["0/1 nodes are available: 1 Insufficient cpu."]);
+
+    scheduler.deletePod(holder);
+    expect(placements(scheduler.schedule(2_000))).toEqual({ waiting: "n" });
+  });
+
+  it("counts a finished pod no more", () => {
+    const scheduler = new Scheduler({ rng: seededRandom(1) });
+    scheduler.setNode(makeNode("n", { cpu: "1" }));
+    const job = makePod("job", { nodeName: "n", cpu: "800m" });
+    scheduler.setPod(job);
+    scheduler.setPod(makePod("next", { cpu: "800m" }));
+    expect(scheduler.schedule(0).bindings).toEqual([]);
+    scheduler.setPod({ ...job, status: { phase: "Succeeded" } });
+    expect(placements(scheduler.schedule(2_000))).toEqual({ next: "n" });
+  });
+
+  it("keeps a node's pods when the node changes, and finds them again when a deleted node returns", () => {
+    const scheduler = new Scheduler({ rng: seededRandom(1) });
+    const node = makeNode("n", { cpu: "1" });
+    scheduler.setNode(node);
+    scheduler.setPod(makePod("bound", { nodeName: "n", cpu: "800m" }));
+    scheduler.schedule(0);
+    scheduler.setNode({ ...node, metadata: { ...node.metadata, labels: { ...node.metadata.labels, disk: "ssd" } } });
+    scheduler.deleteNode("n");
+    scheduler.setNode(node);
+    scheduler.setPod(makePod("more", { cpu: "800m" }));
+    expect(scheduler.schedule(10).events.map((e) => e.message)).toEqual(["0/1 nodes are available: 1 Insufficient cpu."]);
+  });
+
+  it("stops counting an assumed pod whose binding failed, so its slot is free for the next", () => {
+    const scheduler = new Scheduler({ rng: seededRandom(1) });
+    scheduler.setNode(makeNode("n", { cpu: "1" }));
+    scheduler.setPod(makePod("a", { cpu: "800m", created: created(1) }));
+    expect(placements(scheduler.schedule(0))).toEqual({ a: "n" });
+    scheduler.forget("uid-default-a");
+    scheduler.deletePod(makePod("a"));
+    scheduler.setPod(makePod("b", { cpu: "800m", created: created(2) }));
+    expect(placements(scheduler.schedule(10))).toEqual({ b: "n" });
+  });
+
+  it("replaces an assumption with the binding when it shows up, counting the pod once", () => {
+    const scheduler = new Scheduler({ rng: seededRandom(1) });
+    scheduler.setNode(makeNode("n", { cpu: "1" }));
+    const a = makePod("a", { cpu: "400m" });
+    expect(placements(scheduler.schedule(0))).toEqual({});
+    scheduler.setPod(a);
+    expect(placements(scheduler.schedule(0))).toEqual({ a: "n" });
+    scheduler.setPod({ ...a, metadata: { ...a.metadata, resourceVersion: "2" }, spec: { ...a.spec!, nodeName: "n" } });
+    scheduler.setPod(makePod("b", { cpu: "400m" }));
+    expect(placements(scheduler.schedule(10))).toEqual({ b: "n" });
+    scheduler.setPod(makePod("c", { cpu: "400m" }));
+    expect(scheduler.schedule(20).bindings).toEqual([]);
+  });
+
+  it("sync() with the same objects changes nothing; without one, deletes it", () => {
+    const scheduler = new Scheduler({ rng: seededRandom(1) });
+    const nodes = [makeNode("n", { cpu: "1" })];
+    const holder = makePod("holder", { nodeName: "n", cpu: "800m" });
+    const waiting = makePod("waiting", { cpu: "800m" });
+    scheduler.run({ nodes, pods: [holder, waiting] }, 0);
+    expect(scheduler.run({ nodes, pods: [holder, waiting] }, 100).events).toEqual([]);
+    expect(placements(scheduler.run({ nodes, pods: [waiting] }, 2_000))).toEqual({ waiting: "n" });
+  });
+});

@@ -13,11 +13,11 @@ import type { Action } from "../controllers/types.js";
 import type * as k8s from "@kubernetes/client-node";
 import type { Namespace, Node, Pod, Wire } from "../lib/types.js";
 import { truncateMessage } from "./framework/fit-error.js";
-import type { Handle } from "./framework/interface.js";
+import type { ClusterEvent, Handle } from "./framework/interface.js";
 import { Snapshot, isTerminated } from "./framework/node-info.js";
 import { newPodInfo, type PodInfo } from "./framework/pod-info.js";
 import { Framework, type Profile, type Registry } from "./framework/runtime.js";
-import { ClusterObserver } from "./observe.js";
+import { nodeEvents, sameLabels } from "./observe.js";
 import { inTreeRegistry } from "./plugins/registry.js";
 import { DEFAULT_SCHEDULER_NAME, defaultProfile } from "./profile.js";
 import { SchedulingQueue, type QueueOptions } from "./queue.js";
@@ -102,13 +102,21 @@ export class Scheduler {
   readonly framework: Framework;
   readonly queue: SchedulingQueue;
   readonly #algorithm: SchedulingAlgorithm;
-  readonly #observer = new ClusterObserver();
   readonly #batchSize: number;
-  /** Pods bound by us whose binding the host has not yet shown us: uid → node. */
-  readonly #assumed = new Map<string, string>();
-  #snapshot: Snapshot = new Snapshot({ nodes: [], pods: [] });
-  /** PodInfo by uid, reused while the pod's resourceVersion stays the same. */
-  #podInfos = new Map<string, { rv: string | undefined; info: PodInfo }>();
+  /** Kept up to date change by change (upstream's cache); plugins read it through the handle. */
+  readonly #snapshot = new Snapshot();
+  /** The newest objects the host has shown us, and which changed since the last run. */
+  readonly #nodes = new Map<string, Node>();
+  readonly #pods = new Map<string, Pod>();
+  readonly #namespaces = new Map<string, Namespace>();
+  readonly #dirtyNodes = new Set<string>();
+  readonly #dirtyPods = new Set<string>();
+  /**
+   * What the snapshot counts per pod uid: bound pods, and pods we bound whose binding the host
+   * has not shown us yet (`assumed`).
+   */
+  readonly #accounted = new Map<string, { info: PodInfo; node: string; assumed: boolean }>();
+  #primed = false;
 
   constructor(options: SchedulerOptions = {}) {
     const handle: Handle = { snapshot: () => this.#snapshot };
@@ -130,15 +138,68 @@ export class Scheduler {
     );
   }
 
+  // The host's informer handlers: O(1) each; the next run works the changes in.
+  setNode(node: Node): void {
+    const name = node.metadata.name ?? "";
+    this.#nodes.set(name, node);
+    this.#dirtyNodes.add(name);
+  }
+
+  deleteNode(name: string): void {
+    if (this.#nodes.delete(name)) this.#dirtyNodes.add(name);
+  }
+
+  setPod(pod: Pod): void {
+    const uid = podKey(pod);
+    this.#pods.set(uid, pod);
+    this.#dirtyPods.add(uid);
+  }
+
+  deletePod(pod: Pod): void {
+    const uid = podKey(pod);
+    if (this.#pods.delete(uid)) this.#dirtyPods.add(uid);
+  }
+
+  setNamespace(ns: Namespace): void {
+    this.#namespaces.set(ns.metadata.name ?? "", ns);
+    this.#snapshot.setNamespace(ns);
+  }
+
+  deleteNamespace(name: string): void {
+    this.#namespaces.delete(name);
+    this.#snapshot.removeNamespace(name);
+  }
+
+  /**
+   * Take `cluster` as the whole truth (a first view, a relist): objects not in it are deleted,
+   * and only those that differ (by identity: the host hands the same object until it changes)
+   * count as changed.
+   */
+  sync(cluster: ClusterState): void {
+    syncMap(this.#nodes, cluster.nodes, nodeName, (n) => this.setNode(n), (n) => this.deleteNode(nodeName(n)));
+    syncMap(this.#pods, cluster.pods, podKey, (p) => this.setPod(p), (p) => this.deletePod(p));
+    syncMap(this.#namespaces, cluster.namespaces ?? [], nodeName, (ns) => this.setNamespace(ns), (ns) => this.deleteNamespace(nodeName(ns)));
+  }
+
   /** The host could not bind `uid`: stop accounting it and retry it after back-off. */
   forget(uid: string): void {
-    if (!this.#assumed.delete(uid)) return;
+    const accounted = this.#accounted.get(uid);
+    if (!accounted?.assumed) return;
+    this.#snapshot.removePod(accounted.info, accounted.node);
+    this.#accounted.delete(uid);
     this.queue.backoff(uid);
   }
 
+  /** `sync(cluster)`, then `schedule(now)`: for callers that hold whole lists. */
   run(cluster: ClusterState, now: number): ScheduleRun {
+    this.sync(cluster);
+    return this.schedule(now);
+  }
+
+  /** Work in the changes seen since the last run, then schedule a batch of pending pods. */
+  schedule(now: number): ScheduleRun {
     const out: ScheduleRun = { bindings: [], statusPatches: [], events: [], nextWakeAt: undefined };
-    this.#observe(cluster, now);
+    this.#catchUp(now);
     const couldHelp = this.framework.isInterested.bind(this.framework);
     this.queue.applyEvents(now, couldHelp);
     this.queue.flush(now);
@@ -151,9 +212,7 @@ export class Scheduler {
       const outcome = this.#algorithm.schedule(info, this.#snapshot);
       if (outcome.kind === "scheduled") {
         this.#snapshot.assume(info, outcome.node);
-        this.#assumed.set(info.uid, outcome.node);
-        this.#observer.noteAssigned(info.uid, pod);
-        this.#podInfos.set(info.uid, { rv: pod.metadata.resourceVersion, info });
+        this.#accounted.set(info.uid, { info, node: outcome.node, assumed: true });
         this.queue.recordEvent("AssignedPodAdd");
         out.bindings.push({ namespace: info.namespace, name: info.name, uid: info.uid, node: outcome.node });
         out.events.push(event(pod, "Normal", "Scheduled", `Successfully assigned ${info.namespace}/${info.name} to ${outcome.node}`));
@@ -173,49 +232,65 @@ export class Scheduler {
     return out;
   }
 
-  /** Sync assumptions, events, queue and snapshot with the cluster as the host sees it now. */
-  #observe(cluster: ClusterState, now: number): void {
-    const assigned = new Map<string, Pod>();
-    const pending = new Map<string, Pod>();
-    const assumedStill = new Map<string, Pod>();
-    for (const pod of cluster.pods) {
-      const uid = podKey(pod);
-      if (pod.spec?.nodeName) {
-        if (!isTerminated(pod)) assigned.set(uid, pod);
-      } else if (this.#assumed.has(uid) && this.needsScheduling(pod)) {
-        assumedStill.set(uid, pod);
-      } else if (this.needsScheduling(pod)) {
-        pending.set(uid, pod);
-      }
+  /** Bring snapshot and queue up to the changed objects, and queue the cluster events they are. */
+  #catchUp(now: number): void {
+    const events = new Set<ClusterEvent>();
+    for (const name of this.#dirtyNodes) {
+      const before = this.#snapshot.get(name)?.node;
+      const after = this.#nodes.get(name);
+      if (before === after) continue;
+      for (const e of nodeEvents(before, after)) events.add(e);
+      if (after) this.#snapshot.setNode(after);
+      else this.#snapshot.removeNode(name);
     }
-    // An assumption ends when the binding shows up, or the pod is gone or no longer pending.
-    for (const uid of [...this.#assumed.keys()]) if (!assumedStill.has(uid)) this.#assumed.delete(uid);
-
-    const events = this.#observer.observe(cluster.nodes, new Map([...assigned, ...assumedStill]));
-    for (const e of events) this.queue.recordEvent(e);
-
-    // Assumed pods stay queued (in flight) so that a failed binding can back them off.
-    for (const uid of [...this.queue.uids()]) if (!pending.has(uid) && !assumedStill.has(uid)) this.queue.delete(uid);
-    for (const [uid, pod] of pending) {
-      if (this.queue.has(uid)) this.queue.update(pod, uid, now);
-      else this.queue.add(pod, uid, now);
-    }
-
-    // PodInfos are parsed once per pod version, not once per run.
-    const previous = this.#podInfos;
-    this.#podInfos = new Map();
-    const infoOf = (pod: Pod): PodInfo => {
-      const uid = podKey(pod);
-      const cached = previous.get(uid);
-      const rv = pod.metadata.resourceVersion;
-      const info = cached && rv !== undefined && cached.rv === rv ? cached.info : newPodInfo(pod);
-      this.#podInfos.set(uid, { rv, info });
-      return info;
-    };
-    this.#snapshot = new Snapshot({ nodes: cluster.nodes, pods: [...assigned.values()], namespaces: cluster.namespaces }, infoOf);
-    for (const [uid, pod] of assumedStill) {
-      const node = this.#assumed.get(uid)!;
-      if (this.#snapshot.get(node)) this.#snapshot.assume(infoOf(pod), node);
-    }
+    this.#dirtyNodes.clear();
+    for (const uid of this.#dirtyPods) this.#catchUpPod(uid, events, now);
+    this.#dirtyPods.clear();
+    // The first view raises nothing: nothing was waiting on the cluster before we had seen it.
+    if (this.#primed) for (const e of events) this.queue.recordEvent(e);
+    this.#primed = true;
   }
+
+  #catchUpPod(uid: string, events: Set<ClusterEvent>, now: number): void {
+    const pod = this.#pods.get(uid);
+    const had = this.#accounted.get(uid);
+    const nodeName = pod?.spec?.nodeName;
+    if (pod && nodeName && !isTerminated(pod)) {
+      // Bound. An assumption ends here: its AssignedPodAdd was raised when it was made.
+      this.queue.delete(uid);
+      if (had && !had.assumed && had.info.pod === pod) return;
+      const info = newPodInfo(pod);
+      if (had) this.#snapshot.removePod(had.info, had.node);
+      this.#snapshot.addPod(info, nodeName);
+      this.#accounted.set(uid, { info, node: nodeName, assumed: false });
+      if (!had) events.add("AssignedPodAdd");
+      else if (!had.assumed && !sameLabels(had.info.labels, info.labels)) events.add("AssignedPodLabelUpdate");
+      return;
+    }
+    const pending = pod !== undefined && this.needsScheduling(pod);
+    if (had && !(had.assumed && pending)) {
+      // Gone, finished, or no longer ours to bind.
+      this.#snapshot.removePod(had.info, had.node);
+      this.#accounted.delete(uid);
+      events.add("AssignedPodDelete");
+    }
+    if (!pending) this.queue.delete(uid);
+    // An assumed pod stays queued (in flight) until its binding shows up or fails.
+    else if (this.#accounted.has(uid)) return;
+    else if (this.queue.has(uid)) this.queue.update(pod, uid, now);
+    else this.queue.add(pod, uid, now);
+  }
+}
+
+const nodeName = (o: Node | Namespace): string => o.metadata.name ?? "";
+
+/** Calls `set` for objects new or replaced in `next`, `remove` for those no longer in it. */
+function syncMap<T>(known: ReadonlyMap<string, T>, next: readonly T[], keyOf: (o: T) => string, set: (o: T) => void, remove: (o: T) => void): void {
+  const keys = new Set<string>();
+  for (const o of next) {
+    const key = keyOf(o);
+    keys.add(key);
+    if (known.get(key) !== o) set(o);
+  }
+  for (const [key, o] of [...known]) if (!keys.has(key)) remove(o);
 }

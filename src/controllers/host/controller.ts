@@ -42,7 +42,7 @@ export interface Controller {
   keysFor(resource: string, obj: Stored, previous: Stored | undefined, cache: ObjectCache): string[];
   /**
    * Fold an observed change into the scratch state (e.g. lower expectations when a pod this
-   * controller created appears); returns the new state.
+   * controller created appears); returns the new state, or undefined to leave it as it is.
    */
   observe?(resource: string, type: ChangeType, obj: Stored, previous: Stored | undefined, state: unknown): unknown;
   /** Every key, for the periodic resync. */

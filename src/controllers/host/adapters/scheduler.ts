@@ -11,23 +11,47 @@ import type { Controller } from "../controller.js";
 
 const KEY = "queue";
 
-/** One per host: the scheduler keeps its queue and assumed pods in memory between runs. */
+/**
+ * One per host: the scheduler keeps its queue, snapshot and assumed pods in memory between runs.
+ * Changes reach it one by one as the host sees them (`observe`); after a relist or resync
+ * (`allKeys`) the next run first syncs it with the whole cache.
+ */
 export function schedulerController(scheduler = new Scheduler()): Controller {
+  let resync = true;
   return {
     name: "scheduler",
     component: "default-scheduler",
     resources: ["pods", "nodes", "namespaces"],
     keysFor: (resource) => (resource === "namespaces" ? [] : [KEY]),
-    allKeys: () => [KEY],
+    observe(resource, type, obj) {
+      const deleted = type === "DELETED";
+      if (resource === "pods") {
+        if (deleted) scheduler.deletePod(obj as Stored<Pod>);
+        else scheduler.setPod(obj as Stored<Pod>);
+      } else if (resource === "nodes") {
+        if (deleted) scheduler.deleteNode(obj.metadata.name);
+        else scheduler.setNode(obj as Stored<Node>);
+      } else if (resource === "namespaces") {
+        if (deleted) scheduler.deleteNamespace(obj.metadata.name);
+        else scheduler.setNamespace(obj as Stored<Namespace>);
+      }
+      // Nothing to persist: a new instance starts from a full sync.
+      return undefined;
+    },
+    allKeys: () => {
+      resync = true;
+      return [KEY];
+    },
     reconcile(_key, ctx) {
-      const run = scheduler.run(
-        {
+      if (resync) {
+        scheduler.sync({
           nodes: ctx.cache.list<Stored<Node>>("nodes"),
           pods: ctx.cache.list<Stored<Pod>>("pods"),
           namespaces: ctx.cache.list<Stored<Namespace>>("namespaces"),
-        },
-        ctx.now.getTime(),
-      );
+        });
+        resync = false;
+      }
+      const run = scheduler.schedule(ctx.now.getTime());
       return { actions: orderActions(run), requeue: run.nextWakeAt === undefined ? [] : [{ key: KEY, at: run.nextWakeAt }] };
     },
     actionFailed(action, state) {
@@ -46,7 +70,9 @@ export function orderActions(run: ScheduleRun): Action[] {
   const eventsOf = new Map<string, Action[]>();
   for (const e of run.events) {
     const uid = e.involvedObject.metadata.uid ?? "";
-    eventsOf.set(uid, [...(eventsOf.get(uid) ?? []), e]);
+    const list = eventsOf.get(uid);
+    if (list) list.push(e);
+    else eventsOf.set(uid, [e]);
   }
   const withEvents = (uid: string, write: Action): Action[] => {
     const events = eventsOf.get(uid) ?? [];
