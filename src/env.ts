@@ -20,6 +20,11 @@ export interface Env {
   COMPACT_KEEP_SECONDS?: string;
   /** How often the compaction alarm runs, in seconds (default 300). */
   COMPACT_INTERVAL_SECONDS?: string;
+  /**
+   * Controllers to run, as kube-controller-manager's `--controllers`: `*` (default) all,
+   * `name` one, `-name` all but one; e.g. `*,-scheduler` to bring your own scheduler.
+   */
+  ENABLED_CONTROLLERS?: string;
   /** Service cluster IP range (default 10.96.0.0/12). */
   SERVICE_CLUSTER_IP_RANGE?: string;
   /** NodePort range (default 30000-32767). */

@@ -97,8 +97,8 @@ export interface ControlPlane extends KubectlTarget, HttpsTarget {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Kills the process group (SIGTERM, then SIGKILL). Idempotent. */
   stop(): Promise<void>;
-  /** Stops and starts again on the same state dir, port and token. */
-  restart(): Promise<void>;
+  /** Stop and start again on the same state; `env` changes Worker vars for the new run. */
+  restart(options?: { env?: Record<string, string> }): Promise<void>;
 }
 
 export declare function freePort(): Promise<number>;

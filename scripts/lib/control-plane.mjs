@@ -396,8 +396,10 @@ export async function startControlPlane(options = {}) {
       // The snapshot is the bulk of the run dir; the log, kubeconfig and state stay for a look.
       if (workerDir !== REPO_ROOT) rmSync(workerDir, { recursive: true, force: true });
     },
-    async restart() {
+    /** Stop and start again on the same state; `env` changes Worker vars for the new run. */
+    async restart(restartOptions = {}) {
       await stopProcess();
+      Object.assign(vars, restartOptions.env);
       await start();
     },
   };

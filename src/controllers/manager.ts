@@ -13,6 +13,7 @@ import { storeFor } from "../registry/store-client.js";
 import { resourceByKey } from "../resources/index.js";
 import { applyMigrations } from "../store/migrate.js";
 import { createControllers } from "./host/adapters/index.js";
+import { selectControllers } from "./host/selection.js";
 import { countingStore, type StoreCounter } from "./host/counting-store.js";
 import { DueTable } from "./host/due-table.js";
 import { ControllerHost, emptyStats, type Clock, type RunStats } from "./host/run.js";
@@ -49,12 +50,14 @@ export class ControllerManager extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => applyMigrations(ctx.storage, bundle));
     const clock: Clock = { now: () => this.clock.now() };
     const store = countingStore(storeFor(env), this.counter);
+    const { controllers, unknown } = selectControllers(createControllers(), env.ENABLED_CONTROLLERS);
+    if (unknown.length) console.warn(`ENABLED_CONTROLLERS names unknown controllers: ${unknown.join(", ")}`);
     this.host = new ControllerHost({
       store,
       registry: createRegistry(store, { env, now: () => new Date(clock.now()) }),
       table: new DueTable(db),
       clock,
-      controllers: createControllers(),
+      controllers,
       defFor: resourceByKey,
       randomSuffix,
       onReconciled: (controller, actions, seconds) => this.controllerMetrics.reconciled(controller, actions, seconds),
