@@ -18,6 +18,7 @@ import { buildAgent } from "../agents/build.mjs";
 import { REPO_ROOT, freePort, startControlPlane } from "../scripts/lib/control-plane.mjs";
 import { buildTestImages, PAUSE_IMAGE } from "../test/fixtures/images/build.mjs";
 import { removeAgentNetwork } from "../scripts/lib/agent-network.mjs";
+import { lines } from "./lib/lines.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -108,22 +109,21 @@ async function watchRunning() {
   const res = await cp.openRequest("GET", `/api/v1/namespaces/default/pods?watch=1&resourceVersion=${list.metadata.resourceVersion}`, { headers, timeoutMs: 3_600_000 });
   const runningAt = new Map();
   const waiters = new Map();
-  let buffered = "";
-  res.on("data", (chunk) => {
-    buffered += chunk.toString("utf8");
-    let nl;
-    while ((nl = buffered.indexOf("\n")) >= 0) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      if (!line.trim()) continue;
-      const { object } = JSON.parse(line);
-      const name = object?.metadata?.name;
-      if (object?.status?.phase === "Running" && !runningAt.has(name)) {
-        runningAt.set(name, performance.now());
-        waiters.get(name)?.();
+  void (async () => {
+    try {
+      for await (const line of lines(res)) {
+        if (!line.trim()) continue;
+        const { object } = JSON.parse(line);
+        const name = object?.metadata?.name;
+        if (object?.status?.phase === "Running" && !runningAt.has(name)) {
+          runningAt.set(name, performance.now());
+          waiters.get(name)?.();
+        }
       }
+    } catch {
+      // closed at the end
     }
-  });
+  })();
   return {
     running: (name) => (runningAt.has(name) ? Promise.resolve() : new Promise((r) => waiters.set(name, r))),
     at: (name) => runningAt.get(name),

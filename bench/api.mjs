@@ -7,6 +7,7 @@
 //   npm run bench -- bench/api.mjs [--pods 10000] [--paced 1000]
 import { parseArgs } from "node:util";
 import { startControlPlane } from "../scripts/lib/control-plane.mjs";
+import { lines } from "./lib/lines.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -140,17 +141,10 @@ log("write → watch event, 300 writes at 20/s");
   const sentAt = new Map();
   const delays = [];
   const reading = (async () => {
-    let buffer = "";
     try {
-      for await (const chunk of res.setEncoding("utf8")) {
-        buffer += chunk;
-        let nl;
-        while ((nl = buffer.indexOf("\n")) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          const name = JSON.parse(line).object?.metadata?.name;
-          if (sentAt.has(name)) delays.push(performance.now() - sentAt.get(name));
-        }
+      for await (const line of lines(res)) {
+        const name = JSON.parse(line).object?.metadata?.name;
+        if (sentAt.has(name)) delays.push(performance.now() - sentAt.get(name));
       }
     } catch {
       // aborted at the end

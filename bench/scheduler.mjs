@@ -24,6 +24,7 @@
 import { parseArgs } from "node:util";
 import { startWithControllerRuns } from "./lib/controller-runs.mjs";
 import { startCpuProfile } from "./lib/cpu-profile.mjs";
+import { lines } from "./lib/lines.mjs";
 import { scheduleInProcess } from "./lib/scheduler-core.mjs";
 
 const { values: flags } = parseArgs({
@@ -144,26 +145,19 @@ async function scenario({ nodes, pods }, mode) {
       const reading = (async () => {
         while (watching) {
           watch = await cp.openRequest("GET", `/api/v1/namespaces/${NAMESPACE}/pods?watch=true&resourceVersion=${revision}`, { headers, timeoutMs: TIMEOUT_MS });
-          let buffer = "";
           try {
-            for await (const chunk of watch.setEncoding("utf8")) {
-              buffer += chunk;
-              let nl;
-              while ((nl = buffer.indexOf("\n")) >= 0) {
-                const line = buffer.slice(0, nl);
-                buffer = buffer.slice(nl + 1);
-                const t = performance.now();
-                const { type, object } = JSON.parse(line);
-                // 410 Gone and the like: the figures would have holes; stop rather than guess.
-                if (type === "ERROR") {
-                  error = new Error(`watch: ${object?.message}`);
-                  return;
-                }
-                const name = object?.metadata?.name;
-                revision = object?.metadata?.resourceVersion ?? revision;
-                if (type === "ADDED" && !addedAt.has(name)) addedAt.set(name, t);
-                if (object?.spec?.nodeName && !boundAt.has(name)) boundAt.set(name, t);
+            for await (const line of lines(watch)) {
+              const t = performance.now();
+              const { type, object } = JSON.parse(line);
+              // 410 Gone and the like: the figures would have holes; stop rather than guess.
+              if (type === "ERROR") {
+                error = new Error(`watch: ${object?.message}`);
+                return;
               }
+              const name = object?.metadata?.name;
+              revision = object?.metadata?.resourceVersion ?? revision;
+              if (type === "ADDED" && !addedAt.has(name)) addedAt.set(name, t);
+              if (object?.spec?.nodeName && !boundAt.has(name)) boundAt.set(name, t);
             }
           } catch {
             // Aborted by the server (reconnect) or by us.
