@@ -67,6 +67,21 @@ describe("figures", () => {
     expect(r).toEqual({ cpuMilli: 1250, memoryBytes: 192 * 1024 * 1024, pods: 2 });
   });
 
+  it("counts sidecar init containers (restartPolicy: Always) on top of the app containers, as the scheduler does", () => {
+    const withSidecar: Pod = {
+      ...pod("s", "Running", "n1"),
+      spec: {
+        nodeName: "n1",
+        containers: [{ name: "app", resources: { requests: { cpu: "500m", memory: "128Mi" } } }],
+        initContainers: [
+          { name: "proxy", restartPolicy: "Always", resources: { requests: { cpu: "100m", memory: "64Mi" } } },
+          { name: "migrate", resources: { requests: { cpu: "200m" } } },
+        ],
+      },
+    };
+    expect(podRequests(withSidecar)).toEqual({ cpuMilli: 600, memoryBytes: 192 * 1024 * 1024, pods: 1 });
+  });
+
   it("reads node readiness", () => {
     expect(nodeReady({ metadata: { name: "n" }, status: { conditions: [{ type: "Ready", status: "True" }] } })).toBe("True");
     expect(nodeReady({ metadata: { name: "n" } })).toBe("Unknown");

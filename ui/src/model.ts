@@ -4,7 +4,7 @@
  */
 import type { CronJob, DaemonSet, Deployment, Endpoints, Job, KubeObject, Node, Pod, StatefulSet } from "../../src/lib/types.js";
 import { timestampSince } from "../../src/lib/duration.js";
-import { intValue, milliValue } from "../../src/lib/quantity.js";
+import { nodeAllocatable, podRequests as schedulerPodRequests } from "../../src/scheduler/framework/resources.js";
 import { podSummary } from "../../src/resources/pod-table.js";
 import type { Tone } from "./dom.js";
 
@@ -40,34 +40,18 @@ export interface Resources {
   pods: number;
 }
 
-const safe = (f: (q: string) => number, q: string | undefined): number => {
-  if (!q) return 0;
-  try {
-    return f(q);
-  } catch {
-    return 0;
-  }
-};
-
 /**
- * A pod's effective request, as the scheduler counts it: the sum over its containers, or the
- * largest init container's if that is more, plus the pod overhead.
+ * A pod's effective request, counted by the scheduler's own rules (sidecar init containers add
+ * up, others count by the largest, plus the overhead), so the dashboard's node figures are the
+ * ones placement uses. Stored pods hold valid quantities; a pod that does not reads as zero.
  */
 export function podRequests(pod: Pod): Resources {
-  const sum = { cpuMilli: 0, memoryBytes: 0, pods: 1 };
-  const req = (c: { resources?: { requests?: Record<string, string> } }) => c.resources?.requests ?? {};
-  for (const c of pod.spec?.containers ?? []) {
-    sum.cpuMilli += safe(milliValue, req(c).cpu);
-    sum.memoryBytes += safe(intValue, req(c).memory);
+  try {
+    const r = schedulerPodRequests(pod);
+    return { cpuMilli: r.milliCpu, memoryBytes: r.memory, pods: 1 };
+  } catch {
+    return { cpuMilli: 0, memoryBytes: 0, pods: 1 };
   }
-  for (const c of pod.spec?.initContainers ?? []) {
-    sum.cpuMilli = Math.max(sum.cpuMilli, safe(milliValue, req(c).cpu));
-    sum.memoryBytes = Math.max(sum.memoryBytes, safe(intValue, req(c).memory));
-  }
-  const overhead = (pod.spec?.overhead ?? {}) as Record<string, string>;
-  sum.cpuMilli += safe(milliValue, overhead.cpu);
-  sum.memoryBytes += safe(intValue, overhead.memory);
-  return sum;
 }
 
 const terminal = (p: Pod) => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
@@ -85,10 +69,14 @@ export function requestedOn(node: Node, pods: readonly Pod[]): Resources {
   return total;
 }
 
-/** Allocatable (or capacity) of a node. */
+/** Allocatable (or capacity) of a node, as the scheduler reads it. */
 export function allocatable(node: Node): Resources {
-  const a = (node.status?.allocatable ?? node.status?.capacity ?? {}) as Record<string, string>;
-  return { cpuMilli: safe(milliValue, a.cpu), memoryBytes: safe(intValue, a.memory), pods: safe(intValue, a.pods) };
+  try {
+    const a = nodeAllocatable(node);
+    return { cpuMilli: a.milliCpu, memoryBytes: a.memory, pods: a.allowedPodNumber };
+  } catch {
+    return { cpuMilli: 0, memoryBytes: 0, pods: 0 };
+  }
 }
 
 /** The colour of a pod status as kubectl prints it. */
