@@ -4,8 +4,8 @@
  * stdin, a TTY (kubectl inside `script`, which gives it a pseudo-terminal) and attach.
  */
 import { describe, expect, it } from "vitest";
-import { dockerAvailable, useCluster } from "./cluster/cluster.js";
-import { boundPod, containerStatus, waitForPod } from "./cluster/pods.js";
+import { dockerAvailable, useCluster, withAgentLogs } from "./cluster/cluster.js";
+import { boundPod, waitRunning } from "./cluster/pods.js";
 import { create, kubectlOk, useControlPlane } from "./harness.js";
 import { startKubectl, TERMINAL } from "./streams-kubectl.js";
 
@@ -14,10 +14,8 @@ const NODE = "node-x";
 describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("kubectl exec and attach through the relay", () => {
   const cp = useControlPlane();
   const cluster = useCluster(cp, { nodes: [NODE] });
-  const withAgentLogs = (e: Error) => {
-    throw new Error(`${e.message}\n--- agents ---\n${cluster.get().agentLogs()}`);
-  };
-  const running = (name: string) => waitForPod(cp, name, "running", (p) => containerStatus(p)?.state?.running).catch(withAgentLogs);
+  const failWithAgentLogs = withAgentLogs(cluster);
+  const running = (name: string) => waitRunning(cp, name).catch(failWithAgentLogs);
 
   it("runs a command: its output, and its exit code as kubectl's", async () => {
     await create(cp, undefined, boundPod("shell", NODE, [{ name: "main", command: ["sleep", "3600"] }]));
@@ -37,7 +35,7 @@ describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("kubectl exec a
   it("runs a shell with -it that answers what is typed, in a terminal of the client's size", async () => {
     const shell = startKubectl(cp, ["exec", "-it", "shell", "--", "sh"], { tty: true });
     shell.write("echo answer-$((40+2))\n");
-    await shell.waitFor(/answer-42/).catch(withAgentLogs);
+    await shell.waitFor(/answer-42/).catch(failWithAgentLogs);
     // kubectl sends its terminal's size on the resize channel; the shell's terminal takes it.
     shell.write("stty size\n");
     await shell.waitFor(new RegExp(`${TERMINAL.rows} ${TERMINAL.cols}\r?\n`));
@@ -49,7 +47,7 @@ describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("kubectl exec a
     await create(cp, undefined, boundPod("console", NODE, [{ name: "main", command: ["sh"], stdin: true, tty: true }]));
     await running("console");
     const attached = startKubectl(cp, ["attach", "-it", "console"], { tty: true });
-    await attached.waitFor(/If you don't see a command prompt/).catch(withAgentLogs);
+    await attached.waitFor(/If you don't see a command prompt/).catch(failWithAgentLogs);
     attached.write("echo attached-$((1+2))\n");
     await attached.waitFor(/attached-3/);
     attached.kill();

@@ -3,8 +3,8 @@
  * under wrangler dev: the agent dials out for each stream, nothing dials the node.
  */
 import { describe, expect, it } from "vitest";
-import { dockerAvailable, useCluster } from "./cluster/cluster.js";
-import { boundPod, containerStatus, waitForPod } from "./cluster/pods.js";
+import { dockerAvailable, useCluster, withAgentLogs } from "./cluster/cluster.js";
+import { boundPod, containerStatus, waitForPod, waitRunning } from "./cluster/pods.js";
 import { create, eventually, kubectlFails, kubectlOk, useControlPlane } from "./harness.js";
 import { startKubectl } from "./streams-kubectl.js";
 
@@ -13,10 +13,8 @@ const NODE = "node-s";
 describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("kubectl logs through the relay", () => {
   const cp = useControlPlane();
   const cluster = useCluster(cp, { nodes: [NODE] });
-  const withAgentLogs = (e: Error) => {
-    throw new Error(`${e.message}\n--- agents ---\n${cluster.get().agentLogs()}`);
-  };
-  const running = (name: string) => waitForPod(cp, name, "running", (p) => containerStatus(p)?.state?.running).catch(withAgentLogs);
+  const failWithAgentLogs = withAgentLogs(cluster);
+  const running = (name: string) => waitRunning(cp, name).catch(failWithAgentLogs);
 
   it("shows what the container printed, with --tail, and Kubernetes' errors for a bad container", async () => {
     await create(cp, undefined, boundPod("printer", NODE, [{ name: "main", command: ["sh", "-c", "for i in 1 2 3; do echo line-$i; done; sleep 3600"] }]));
@@ -25,7 +23,7 @@ describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("kubectl logs t
     const all = await eventually("the three lines in kubectl logs", async () => {
       const r = await kubectlOk(cp, ["logs", "printer"]);
       return r.stdout.includes("line-3") && r.stdout;
-    }).catch(withAgentLogs);
+    }).catch(failWithAgentLogs);
     expect(all).toBe("line-1\nline-2\nline-3\n");
     expect((await kubectlOk(cp, ["logs", "printer", "--tail=1"])).stdout).toBe("line-3\n");
     expect((await kubectlOk(cp, ["logs", "printer", "--limit-bytes=4"])).stdout).toBe("line");
@@ -49,7 +47,7 @@ describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("kubectl logs t
     await create(cp, undefined, boundPod("ticker", NODE, [{ name: "main", command: ["sh", "-c", "i=0; while :; do i=$((i+1)); echo tick-$i; sleep 1; done"] }]));
     await running("ticker");
     const follow = startKubectl(cp, ["logs", "-f", "ticker"]);
-    await follow.waitFor(/tick-1\n/).catch(withAgentLogs);
+    await follow.waitFor(/tick-1\n/).catch(failWithAgentLogs);
     const first = Number(/tick-(\d+)\n/.exec(follow.output())![1]);
     await follow.waitFor(new RegExp(`tick-${first + 2}\\n`)); // printed after kubectl started
     await kubectlOk(cp, ["delete", "pod", "ticker", "--wait=false"]);
@@ -58,7 +56,7 @@ describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("kubectl logs t
 
   it("shows the crashed container's output with --previous", async () => {
     await create(cp, undefined, boundPod("crasher", NODE, [{ name: "main", command: ["sh", "-c", "echo crashed-once; exit 1"] }]));
-    await waitForPod(cp, "crasher", "a restart", (p) => containerStatus(p)?.lastState?.terminated, 90_000).catch(withAgentLogs);
+    await waitForPod(cp, "crasher", "a restart", (p) => containerStatus(p)?.lastState?.terminated, 90_000).catch(failWithAgentLogs);
     expect((await kubectlOk(cp, ["logs", "crasher", "--previous"])).stdout).toBe("crashed-once\n");
   });
 
@@ -88,7 +86,7 @@ describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("kubectl logs t
         template: { metadata: { labels: { app: "greeter" } }, spec: { containers: [{ name: "main", image: "web-app:1.0", imagePullPolicy: "Never", command: ["sh", "-c", "echo greetings; sleep 3600"] }] } },
       },
     });
-    await eventually("deploy/greeter's log", async () => (await cp.kubectl(["logs", "deploy/greeter"])).stdout === "greetings\n", { timeoutMs: 90_000 }).catch(withAgentLogs);
+    await eventually("deploy/greeter's log", async () => (await cp.kubectl(["logs", "deploy/greeter"])).stdout === "greetings\n", { timeoutMs: 90_000 }).catch(failWithAgentLogs);
   });
 
   it("fails with a Status, not a hang, when the node's agent is gone", async () => {

@@ -4,8 +4,8 @@
  * container's environment, and what the runtime cannot do is a clear error.
  */
 import { describe, expect, it } from "vitest";
-import { dockerAvailable, useCluster } from "./cluster/cluster.js";
-import { boundPod, containerStatus, waitForPod } from "./cluster/pods.js";
+import { dockerAvailable, useCluster, withAgentLogs } from "./cluster/cluster.js";
+import { boundPod, waitRunning } from "./cluster/pods.js";
 import { create, eventually, kubectlOk, useControlPlane } from "./harness.js";
 import { startKubectl } from "./streams-kubectl.js";
 
@@ -14,14 +14,12 @@ const NODE = "node-p";
 describe.skipIf(!dockerAvailable() && process.env.CI !== "true")("streams on the process runtime", () => {
   const cp = useControlPlane();
   const cluster = useCluster(cp, { nodes: [NODE], agentArgs: ["--runtime", "process"] });
-  const withAgentLogs = (e: Error) => {
-    throw new Error(`${e.message}\n--- agents ---\n${cluster.get().agentLogs()}`);
-  };
+  const failWithAgentLogs = withAgentLogs(cluster);
 
   it("logs, --tail and -f from the process's log file", async () => {
     await create(cp, undefined, boundPod("proc", NODE, [{ name: "main", command: ["sh", "-c", "echo one; echo two; i=0; while :; do i=$((i+1)); echo tick-$i; sleep 1; done"], env: [{ name: "WHO", value: "proc-env" }] }]));
-    await waitForPod(cp, "proc", "running", (p) => containerStatus(p)?.state?.running).catch(withAgentLogs);
-    await eventually("the first lines", async () => (await kubectlOk(cp, ["logs", "proc"])).stdout.startsWith("one\ntwo\ntick-1\n")).catch(withAgentLogs);
+    await waitRunning(cp, "proc").catch(failWithAgentLogs);
+    await eventually("the first lines", async () => (await kubectlOk(cp, ["logs", "proc"])).stdout.startsWith("one\ntwo\ntick-1\n")).catch(failWithAgentLogs);
     expect((await kubectlOk(cp, ["logs", "proc", "--tail=1"])).stdout).toMatch(/^tick-\d+\n$/);
     const follow = startKubectl(cp, ["logs", "-f", "proc"]);
     const seen = Number(/tick-(\d+)\n$/.exec((await kubectlOk(cp, ["logs", "proc"])).stdout)![1]);

@@ -184,4 +184,11 @@ export function useCluster(cp: ControlPlane, options: ClusterOptions): { get(): 
   };
 }
 
+/** A `.catch` handler that rethrows with the agents' recent log lines, which say why a pod stalled. */
+export function withAgentLogs(cluster: { get(): Cluster }): (e: Error) => never {
+  return (e) => {
+    throw new Error(`${e.message}\n--- agents ---\n${cluster.get().agentLogs()}`);
+  };
+}
+
 export { dockerAvailable };

@@ -38,6 +38,11 @@ export async function waitForPod<T>(cp: ControlPlane, name: string, what: string
   }
 }
 
+/** Waits until the pod's (first) container is running. */
+export function waitRunning(cp: ControlPlane, name: string): Promise<unknown> {
+  return waitForPod(cp, name, "running", (p) => containerStatus(p)?.state?.running);
+}
+
 export function containerStatus(pod: Pod, name?: string) {
   const all = pod.status?.containerStatuses ?? [];
   return name ? all.find((c) => c.name === name) : all[0];
