@@ -19,6 +19,7 @@ import { REPO_ROOT, freePort, startControlPlane } from "../scripts/lib/control-p
 import { buildTestImages, PAUSE_IMAGE } from "../test/fixtures/images/build.mjs";
 import { removeAgentNetwork } from "../scripts/lib/agent-network.mjs";
 import { lines } from "./lib/lines.mjs";
+import { percentile, sleep } from "./lib/stats.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -33,8 +34,6 @@ const BURST = Number(flags.burst);
 const IDLE_SECONDS = Number(flags["idle-seconds"]);
 const TIME_SCALE = Number(flags["time-scale"]);
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 buildTestImages();

@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { startControlPlane } from "../scripts/lib/control-plane.mjs";
 import { lines } from "./lib/lines.mjs";
+import { percentile, sleep } from "./lib/stats.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -22,12 +23,10 @@ const CONCURRENCY = Number(flags.concurrency);
 const TABLE_ACCEPT =
   "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 function summary(latencies, seconds) {
   const sorted = [...latencies].sort((a, b) => a - b);
   return { n: sorted.length, perSecond: sorted.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const cp = await startControlPlane();
 const headers = { authorization: `Bearer ${cp.token}`, "content-type": "application/json", accept: "application/json" };

@@ -8,10 +8,10 @@
 //   npm run bench -- bench/controllers.mjs [--replicas 1000]
 import { parseArgs } from "node:util";
 import { startWithControllerRuns } from "./lib/controller-runs.mjs";
+import { sleep } from "./lib/stats.mjs";
 
 const { values: flags } = parseArgs({ options: { replicas: { type: "string", default: "1000" } } });
 const REPLICAS = Number(flags.replicas);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const { cp, runs } = await startWithControllerRuns();
 const headers = { authorization: `Bearer ${cp.token}`, "content-type": "application/json", accept: "application/json" };

@@ -26,6 +26,7 @@ import { startWithControllerRuns } from "./lib/controller-runs.mjs";
 import { startCpuProfile } from "./lib/cpu-profile.mjs";
 import { lines } from "./lib/lines.mjs";
 import { scheduleInProcess } from "./lib/scheduler-core.mjs";
+import { percentile, sleep } from "./lib/stats.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -46,8 +47,6 @@ const NAMESPACE = "bench";
 const MODES = flags.modes.split(",");
 for (const mode of MODES) if (mode !== "arriving" && mode !== "backlog") throw new Error(`unknown mode ${mode}: arriving or backlog`);
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 /** Runs `op(i)` for i < count with `concurrency` in flight. */
 async function parallel(count, concurrency, op) {

@@ -20,6 +20,8 @@ import { parseArgs } from "node:util";
 import { buildAgent } from "../agents/build.mjs";
 import { REPO_ROOT, freePort, startControlPlane } from "../scripts/lib/control-plane.mjs";
 import { buildTestImages, PAUSE_IMAGE } from "../test/fixtures/images/build.mjs";
+import { removeAgentNetwork } from "../scripts/lib/agent-network.mjs";
+import { sleep } from "./lib/stats.mjs";
 
 const { values: flags } = parseArgs({ options: { seconds: { type: "string", default: "5" }, concurrency: { type: "string", default: "8" }, rounds: { type: "string", default: "3" } } });
 const SECONDS = Number(flags.seconds);
@@ -27,12 +29,9 @@ const ROUNDS = Number(flags.rounds);
 const CONCURRENCY = Number(flags.concurrency);
 const NODE = "bench-svc";
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 // The load generator, run as its own process (in the client pod's netns, or the host's).
 const LOADGEN = `
 import { request } from "node:http";
-import { removeAgentNetwork } from "../scripts/lib/agent-network.mjs";
 const [url, seconds, concurrency] = process.argv.slice(2);
 const end = performance.now() + Number(seconds) * 1000;
 const lat = []; let errors = 0;

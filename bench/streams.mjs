@@ -17,13 +17,13 @@ import { buildAgent } from "../agents/build.mjs";
 import { REPO_ROOT, freePort, kubectlCommand, startControlPlane } from "../scripts/lib/control-plane.mjs";
 import { buildTestImages, PAUSE_IMAGE } from "../test/fixtures/images/build.mjs";
 import { removeAgentNetwork } from "../scripts/lib/agent-network.mjs";
+import { sleep } from "./lib/stats.mjs";
 
 const { values: flags } = parseArgs({ options: { runs: { type: "string", default: "10" }, mb: { type: "string", default: "50" } } });
 const RUNS = Number(flags.runs);
 const BYTES = Number(flags.mb) * 1024 * 1024;
 const NODE = "bench-streams";
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 buildTestImages();
