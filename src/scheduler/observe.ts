@@ -3,7 +3,6 @@
  * with their queueing hints): a node added, deleted, or changed in labels, taints, allocatable
  * or conditions. Assigned pods' events (added, deleted, relabelled) the scheduler raises itself.
  */
-import type { Labels } from "./internal/label-selector.js";
 import type { Node } from "../lib/types.js";
 import type { ClusterEvent } from "./framework/interface.js";
 
@@ -31,9 +30,4 @@ export function nodeEvents(before: Node | undefined, after: Node | undefined): C
   if (was.allocatable !== now.allocatable) events.push("NodeAllocatableUpdate");
   if (was.conditions !== now.conditions) events.push("NodeConditionUpdate");
   return events;
-}
-
-export function sameLabels(a: Labels, b: Labels): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
 }

@@ -11,13 +11,14 @@
  */
 import type { Action } from "../controllers/types.js";
 import type * as k8s from "@kubernetes/client-node";
+import { deepEqual } from "../lib/json.js";
 import type { Namespace, Node, Pod, Wire } from "../lib/types.js";
 import { truncateMessage } from "./framework/fit-error.js";
 import type { ClusterEvent, Handle } from "./framework/interface.js";
 import { Snapshot, isTerminated } from "./framework/node-info.js";
 import { newPodInfo, type PodInfo } from "./framework/pod-info.js";
 import { Framework, type Profile, type Registry } from "./framework/runtime.js";
-import { nodeEvents, sameLabels } from "./observe.js";
+import { nodeEvents } from "./observe.js";
 import { inTreeRegistry } from "./plugins/registry.js";
 import { DEFAULT_SCHEDULER_NAME, defaultProfile } from "./profile.js";
 import { SchedulingQueue, type QueueOptions } from "./queue.js";
@@ -140,7 +141,7 @@ export class Scheduler {
 
   // The host's informer handlers: O(1) each; the next run works the changes in.
   setNode(node: Node): void {
-    const name = node.metadata.name ?? "";
+    const name = nameOf(node);
     this.#nodes.set(name, node);
     this.#dirtyNodes.add(name);
   }
@@ -161,7 +162,7 @@ export class Scheduler {
   }
 
   setNamespace(ns: Namespace): void {
-    this.#namespaces.set(ns.metadata.name ?? "", ns);
+    this.#namespaces.set(nameOf(ns), ns);
     this.#snapshot.setNamespace(ns);
   }
 
@@ -176,9 +177,9 @@ export class Scheduler {
    * count as changed.
    */
   sync(cluster: ClusterState): void {
-    syncMap(this.#nodes, cluster.nodes, nodeName, (n) => this.setNode(n), (n) => this.deleteNode(nodeName(n)));
+    syncMap(this.#nodes, cluster.nodes, nameOf, (n) => this.setNode(n), (n) => this.deleteNode(nameOf(n)));
     syncMap(this.#pods, cluster.pods, podKey, (p) => this.setPod(p), (p) => this.deletePod(p));
-    syncMap(this.#namespaces, cluster.namespaces ?? [], nodeName, (ns) => this.setNamespace(ns), (ns) => this.deleteNamespace(nodeName(ns)));
+    syncMap(this.#namespaces, cluster.namespaces ?? [], nameOf, (ns) => this.setNamespace(ns), (ns) => this.deleteNamespace(nameOf(ns)));
   }
 
   /** The host could not bind `uid`: stop accounting it and retry it after back-off. */
@@ -264,7 +265,7 @@ export class Scheduler {
       this.#snapshot.addPod(info, nodeName);
       this.#accounted.set(uid, { info, node: nodeName, assumed: false });
       if (!had) events.add("AssignedPodAdd");
-      else if (!had.assumed && !sameLabels(had.info.labels, info.labels)) events.add("AssignedPodLabelUpdate");
+      else if (!had.assumed && !deepEqual(had.info.labels, info.labels)) events.add("AssignedPodLabelUpdate");
       return;
     }
     const pending = pod !== undefined && this.needsScheduling(pod);
@@ -282,7 +283,7 @@ export class Scheduler {
   }
 }
 
-const nodeName = (o: Node | Namespace): string => o.metadata.name ?? "";
+const nameOf = (o: Node | Namespace): string => o.metadata.name ?? "";
 
 /** Calls `set` for objects new or replaced in `next`, `remove` for those no longer in it. */
 function syncMap<T>(known: ReadonlyMap<string, T>, next: readonly T[], keyOf: (o: T) => string, set: (o: T) => void, remove: (o: T) => void): void {
