@@ -74,6 +74,14 @@ function servicesScenario(mode: "routed" | "published"): void {
     }
   }
 
+  /** The body the frontend gets from `ip:port` once it gets a 200, polled for up to `timeoutMs`. */
+  function servedToFrontend(what: string, ip: string, port: number, timeoutMs: number): Promise<string> {
+    return eventually(what, async () => {
+      const r = await fromFrontend(ip, port);
+      return r.ok && r.out;
+    }, { timeoutMs });
+  }
+
   it("puts the frontend on node-a and the webapp backends on node-b", async () => {
     for (const f of ["webapp-deployment.yaml", "webapp-service.yaml", "frontend-deployment.yaml", "frontend-service.yaml"]) await kubectlOk(cp, ["apply", "-f", join(SEED, f)]);
     await kubectlOk(cp, ["patch", "deployment", "webapp-deployment", "-p", pin("node-b")]);
@@ -96,16 +104,10 @@ function servicesScenario(mode: "routed" | "published"): void {
     for (const pod of await readyPods(cp, "app=webapp")) {
       c.node("node-b").docker(["exec", containerStatus(pod)!.containerID!.slice(9), "sh", "-c", `echo ${pod.metadata.name} > /www/who`]);
     }
-    const first = await eventually("webservice answers through its cluster IP", async () => {
-      const r = await fromFrontend(clusterIP, 80);
-      return r.ok && r.out;
-    }, { timeoutMs: 30_000 });
+    const first = await servedToFrontend("webservice answers through its cluster IP", clusterIP, 80, 30_000);
     expect(first).toBe("web-app v1");
     for (const name of ["webservice", "webservice.default.svc.cluster.local"]) {
-      const byName = await eventually(`webservice answers as ${name}`, async () => {
-        const r = await fromFrontend(name, 80);
-        return r.ok && r.out;
-      }, { timeoutMs: 30_000 });
+      const byName = await servedToFrontend(`webservice answers as ${name}`, name, 80, 30_000);
       expect(byName).toBe("web-app v1");
     }
     const seen = new Set<string>();
@@ -119,10 +121,7 @@ function servicesScenario(mode: "routed" | "published"): void {
 
   it("lets a pod reach itself through its own Service (hairpin, same node)", async () => {
     const ip = (await getJson<Service>(cp, ["service", "frontendservice"])).spec!.clusterIP!;
-    const body = await eventually("frontendservice answers the frontend", async () => {
-      const r = await fromFrontend(ip, 80);
-      return r.ok && r.out;
-    }, { timeoutMs: 30_000 });
+    const body = await servedToFrontend("frontendservice answers the frontend", ip, 80, 30_000);
     expect(body).toBe("frontend v1");
   });
 
@@ -200,10 +199,7 @@ function servicesScenario(mode: "routed" | "published"): void {
     }, { timeoutMs: 60_000 });
     expect(refused).toMatch(/refused/i);
     await kubectlOk(cp, ["scale", "deployment", "webapp-deployment", "--replicas=2"]);
-    const back = await eventually("served again", async () => {
-      const r = await fromFrontend(clusterIP, 80);
-      return r.ok && r.out;
-    }, { timeoutMs: 90_000 });
+    const back = await servedToFrontend("served again", clusterIP, 80, 90_000);
     expect(back).toBe("web-app v1");
   });
 
